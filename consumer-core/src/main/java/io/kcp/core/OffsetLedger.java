@@ -32,10 +32,10 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Memory stays small and bounded by what is in flight: per partition, pending offsets live in a
  * ring buffer of primitive {@code long}s with a one-bit-per-slot finished bitmap; the finished
- * prefix is dropped as soon as it forms, and the buffer shrinks again after a burst drains. That
- * is <b>about 8.5 bytes per in-flight record</b>, measured by {@code
- * OffsetLedgerMemoryTest.bytesPerInFlightRecord}: 1,000,000 records in flight on one partition
- * hold 8,519,712 bytes of arrays (a power-of-two capacity of 1,048,576 slots at 8 bytes, plus 1 bit
+ * prefix is dropped as soon as it forms, and the buffer shrinks again after a burst drains. That is
+ * <b>about 8.5 bytes per in-flight record</b>, measured by {@code
+ * OffsetLedgerMemoryTest.bytesPerInFlightRecord}: 1,000,000 records in flight on one partition hold
+ * 8,519,712 bytes of arrays (a power-of-two capacity of 1,048,576 slots at 8 bytes, plus 1 bit
  * each), 8.52 bytes per record; {@code retainedHeapPerInFlightRecordAcrossManyPartitions} reads
  * about 8.5 bytes per record of retained heap for 1,000 partitions x 1,000 in flight. A tracked
  * partition with little in flight costs about 660 bytes. Finished records stuck behind a slow one
@@ -123,8 +123,12 @@ public final class OffsetLedger {
   /**
    * The safe offset of every partition whose safe offset moved past the offset last recorded by
    * {@link #markCommitted} (or that has a safe offset and was never marked committed since it was
-   * tracked or reset). Empty when there is nothing new to commit, so an engine can skip the
-   * commit.
+   * tracked or reset). Empty when there is nothing new to commit, so an engine can skip the commit.
+   *
+   * <p>A newly tracked partition is reported as soon as one record was handed out, even before it
+   * finished: committing the position the consumer started from costs one commit and protects a
+   * group with no committed offset yet and {@code auto.offset.reset=latest} from skipping records
+   * after a crash.
    *
    * @return a new, modifiable map; empty if nothing moved
    */
@@ -190,8 +194,8 @@ public final class OffsetLedger {
   }
 
   /**
-   * Stops tracking these partitions (revoked in a rebalance) and returns their safe offsets, for
-   * a final synchronous commit. Partitions not tracked, or with nothing handed out, are left out.
+   * Stops tracking these partitions (revoked in a rebalance) and returns their safe offsets, for a
+   * final synchronous commit. Partitions not tracked, or with nothing handed out, are left out.
    * Records of these partitions still in flight are dropped: their later {@link #finish} returns
    * {@code false}.
    *
@@ -213,8 +217,8 @@ public final class OffsetLedger {
   }
 
   /**
-   * Stops tracking these partitions without returning anything (partitions lost: another member
-   * may own them already, so nothing must be committed for them).
+   * Stops tracking these partitions without returning anything (partitions lost: another member may
+   * own them already, so nothing must be committed for them).
    */
   public void forget(Collection<TopicPartition> partitions) {
     for (TopicPartition tp : partitions) {
@@ -227,10 +231,9 @@ public final class OffsetLedger {
 
   /**
    * Drops the pending offsets of {@code tp} after a {@code seek}: the next {@link #handOut} for it
-   * may be any offset, {@link #safeOffset} is empty until then, and the committed mark is
-   * cleared. Records still in flight are dropped: their later {@link #finish} returns {@code
-   * false}, unless the same offset was handed out again since. Does nothing if {@code tp} is not
-   * tracked.
+   * may be any offset, {@link #safeOffset} is empty until then, and the committed mark is cleared.
+   * Records still in flight are dropped: their later {@link #finish} returns {@code false}, unless
+   * the same offset was handed out again since. Does nothing if {@code tp} is not tracked.
    */
   public void reset(TopicPartition tp) {
     Entry entry = entries.get(tp);

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * How much memory the ledger needs per in-flight record, and that millions of records pass
- * through it quickly with bounded memory. The numbers quoted in {@link OffsetLedger}'s javadoc
- * come from {@link #bytesPerInFlightRecord()}; its output is in
- * {@code target/surefire-reports/io.kcp.core.OffsetLedgerMemoryTest-output.txt}.
+ * How much memory the ledger needs per in-flight record, and that millions of records pass through
+ * it quickly with bounded memory. The numbers quoted in {@link OffsetLedger}'s javadoc come from
+ * {@link #bytesPerInFlightRecord()}; its output is in {@code
+ * target/surefire-reports/io.kcp.core.OffsetLedgerMemoryTest-output.txt}.
  */
 class OffsetLedgerMemoryTest {
 

@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Random hand-outs (with gaps), completions in random order, duplicate and bogus completions,
- * resets, revokes and commits, checked step by step against a plain reference model built on
- * {@link TreeSet}.
+ * resets, revokes and commits, checked step by step against a plain reference model built on {@link
+ * TreeSet}.
  */
 class OffsetLedgerPropertyTest {
 
@@ -26,6 +26,7 @@ class OffsetLedgerPropertyTest {
   /** The obviously correct model of one partition. */
   private static final class Model {
     final TreeSet<Long> pending = new TreeSet<>();
+
     /** The same offsets, for picking a random one in O(1). */
     final List<Long> pickable = new ArrayList<>();
 
@@ -93,7 +94,8 @@ class OffsetLedgerPropertyTest {
         Map<TopicPartition, OffsetAndMetadata> revoked = ledger.revoke(List.of(tp));
         OptionalLong expected = model.safe();
         if (expected.isPresent()) {
-          assertThat(revoked).containsExactly(Map.entry(tp, new OffsetAndMetadata(expected.getAsLong())));
+          assertThat(revoked)
+              .containsExactly(Map.entry(tp, new OffsetAndMetadata(expected.getAsLong())));
         } else {
           assertThat(revoked).isEmpty();
         }

@@ -492,7 +492,6 @@ class OffsetLedgerTest {
   void toStringSummarizesWithoutListingOffsets() {
     handOut(TP, 5, 6);
     ledger.handOut(TP1, 9);
-    assertThat(ledger.toString())
-        .isEqualTo("OffsetLedger{partitions=2, inFlight=3}");
+    assertThat(ledger.toString()).isEqualTo("OffsetLedger{partitions=2, inFlight=3}");
   }
 }

@@ -14,9 +14,9 @@ import java.util.OptionalLong;
  * finished ones stuck behind an unfinished one.
  *
  * <p>Memory: 8 bytes per slot for the offset and 1 bit per slot for the bitmap, i.e. 8.125 bytes
- * per slot; capacity is a power of two, at least {@link #MIN_CAPACITY}, grows by doubling when
- * full and halves (or more) once at most a quarter of it is used, so a drained burst does not keep
- * its memory.
+ * per slot; capacity is a power of two, at least {@link #MIN_CAPACITY}, grows by doubling when full
+ * and halves (or more) once at most a quarter of it is used, so a drained burst does not keep its
+ * memory.
  *
  * <p>Not thread-safe: owned by one thread, like the ledger that uses it.
  */
@@ -31,12 +31,16 @@ public final class PendingOffsets {
   private long[] offsets = new long[MIN_CAPACITY];
   private long[] finished = new long[MIN_CAPACITY >>> 6];
   private int mask = MIN_CAPACITY - 1;
+
   /** Physical index of the first (lowest, always unfinished) entry. */
   private int head;
+
   /** Number of entries in the window, finished or not. */
   private int size;
+
   /** Number of finished entries in the window (all behind the unfinished head). */
   private int finishedCount;
+
   /** The last offset handed out, or -1 if none since creation or {@link #clear()}. */
   private long lastHandedOut = -1;
 
@@ -143,8 +147,8 @@ public final class PendingOffsets {
   }
 
   /**
-   * Forgets every entry and the last handed-out offset (after a seek): the next {@link #add} may
-   * be any offset. Shrinks to {@link #MIN_CAPACITY}.
+   * Forgets every entry and the last handed-out offset (after a seek): the next {@link #add} may be
+   * any offset. Shrinks to {@link #MIN_CAPACITY}.
    */
   public void clear() {
     if (offsets.length > MIN_CAPACITY) {
