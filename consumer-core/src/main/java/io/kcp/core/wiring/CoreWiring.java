@@ -1,0 +1,26 @@
+package io.kcp.core.wiring;
+
+import io.kcp.core.ConsumerEngine;
+import io.kcp.core.ConsumerFactory;
+import io.kcp.core.ConsumerSettings;
+import io.kcp.core.internal.RecordProcessor;
+import java.time.Duration;
+
+/**
+ * The door between the hand-written builders of the api package and the Dagger components, which
+ * stay package-private. Not meant to be called by users: use {@code SingleThreadConsumer.builder}.
+ */
+public final class CoreWiring {
+  private CoreWiring() {}
+
+  /** Builds a single-thread engine through its Dagger component. */
+  public static ConsumerEngine singleThreadEngine(
+      ConsumerSettings settings,
+      RecordProcessor processor,
+      ConsumerFactory consumerFactory,
+      Duration commitInterval) {
+    return DaggerSingleThreadComponent.factory()
+        .create(settings, processor, consumerFactory, commitInterval)
+        .engine();
+  }
+}

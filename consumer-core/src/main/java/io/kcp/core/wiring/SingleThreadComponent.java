@@ -1,0 +1,26 @@
+package io.kcp.core.wiring;
+
+import dagger.BindsInstance;
+import dagger.Component;
+import io.kcp.core.ConsumerFactory;
+import io.kcp.core.ConsumerSettings;
+import io.kcp.core.internal.RecordProcessor;
+import io.kcp.core.internal.SingleThreadEngine;
+import java.time.Duration;
+import javax.inject.Named;
+
+/** Assembles a {@link SingleThreadEngine}; reached only through {@link CoreWiring}. */
+@Component(modules = CoreModule.class)
+interface SingleThreadComponent {
+
+  SingleThreadEngine engine();
+
+  @Component.Factory
+  interface Factory {
+    SingleThreadComponent create(
+        @BindsInstance ConsumerSettings settings,
+        @BindsInstance RecordProcessor processor,
+        @BindsInstance ConsumerFactory consumerFactory,
+        @BindsInstance @Named(CoreModule.COMMIT_INTERVAL) Duration commitInterval);
+  }
+}

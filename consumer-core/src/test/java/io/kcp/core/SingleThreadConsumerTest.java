@@ -1,0 +1,157 @@
+package io.kcp.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+/** The baseline engine on a {@code MockConsumer}: order, commit-after-processing, failure. */
+class SingleThreadConsumerTest {
+  private static final TopicPartition TP0 = new TopicPartition("orders", 0);
+  private static final TopicPartition TP1 = new TopicPartition("orders", 1);
+
+  private final MockConsumer<byte[], byte[]> mock = new MockConsumer<>("earliest");
+  private final ConsumerSettings settings =
+      ConsumerSettings.builder()
+          .bootstrapServers("localhost:9092")
+          .groupId("g")
+          .topics("orders")
+          .pollTimeout(Duration.ofMillis(10))
+          .build();
+
+  private void assign(TopicPartition... tps) {
+    mock.schedulePollTask(
+        () -> {
+          mock.rebalance(List.of(tps));
+          for (TopicPartition tp : tps) {
+            mock.updateBeginningOffsets(Map.of(tp, 0L));
+          }
+        });
+  }
+
+  private void add(TopicPartition tp, long offset, String value) {
+    mock.schedulePollTask(
+        () ->
+            mock.addRecord(
+                new ConsumerRecord<>(
+                    tp.topic(),
+                    tp.partition(),
+                    offset,
+                    ("k" + offset).getBytes(StandardCharsets.UTF_8),
+                    value.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  @Test
+  void handlesInPollOrderAndCommitsTheNextOffsetOnClose() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    ConsumerEngine engine =
+        SingleThreadConsumer.builder(settings)
+            .handler(r -> seen.add(r.partition() + ":" + r.value()))
+            .consumerFactory(config -> mock)
+            .build();
+    assign(TP0, TP1);
+    for (int i = 0; i < 5; i++) {
+      add(TP0, i, "a" + i);
+      add(TP1, i, "b" + i);
+    }
+    engine.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().recordsHandled() == 10);
+    engine.close(Duration.ofSeconds(5));
+
+    assertThat(engine.state()).isEqualTo(EngineState.CLOSED);
+    assertThat(seen.stream().filter(s -> s.startsWith("0:")))
+        .containsExactly("0:a0", "0:a1", "0:a2", "0:a3", "0:a4");
+    assertThat(seen.stream().filter(s -> s.startsWith("1:")))
+        .containsExactly("1:b0", "1:b1", "1:b2", "1:b3", "1:b4");
+    assertThat(engine.metrics().committedOffsets()).containsEntry(TP0, 5L).containsEntry(TP1, 5L);
+    assertThat(engine.metrics().inFlight()).isZero();
+  }
+
+  @Test
+  void aFailingRecordStopsTheEngineWithoutCommittingPastIt() {
+    ConsumerEngine engine =
+        SingleThreadConsumer.builder(settings)
+            .handler(
+                r -> {
+                  if (r.offset() == 3) {
+                    throw new IllegalStateException("downstream refused " + r.value());
+                  }
+                })
+            .consumerFactory(config -> mock)
+            .build();
+    assign(TP0);
+    for (int i = 0; i < 6; i++) {
+      add(TP0, i, "v" + i);
+    }
+    engine.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.state() == EngineState.FAILED);
+    engine.close(Duration.ofSeconds(5));
+
+    assertThat(engine.metrics().recordsHandled()).isEqualTo(3);
+    assertThat(engine.metrics().recordsFailed()).isEqualTo(1);
+    assertThat(engine.metrics().committedOffsets()).containsEntry(TP0, 3L);
+    assertThat(engine.failure())
+        .get()
+        .extracting(Throwable::getMessage)
+        .asString()
+        .contains("orders-0 offset 3", "downstream refused v3");
+  }
+
+  @Test
+  void aValueThatCannotBeDecodedFailsThatRecordNotThePoll() {
+    Deserializer<String> picky =
+        (topic, data) -> {
+          String s = new String(data, StandardCharsets.UTF_8);
+          if (s.equals("garbage")) {
+            throw new IllegalArgumentException("cannot decode");
+          }
+          return s;
+        };
+    ConsumerEngine engine =
+        SingleThreadConsumer.builder(settings, new StringDeserializer(), picky)
+            .handler(r -> {})
+            .consumerFactory(config -> mock)
+            .build();
+    assign(TP0);
+    add(TP0, 0, "ok");
+    add(TP0, 1, "garbage");
+    engine.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.state() == EngineState.FAILED);
+    engine.close(Duration.ofSeconds(5));
+
+    assertThat(engine.metrics().committedOffsets()).containsEntry(TP0, 1L);
+    assertThat(engine.failure()).get().extracting(Throwable::getMessage).asString()
+        .contains("offset 1", "cannot decode");
+  }
+
+  @Test
+  void lifecycleMisuseIsReportedClearly() {
+    assertThatThrownBy(() -> SingleThreadConsumer.builder(settings).build())
+        .isInstanceOf(InvalidSettingsException.class)
+        .hasMessageContaining("handler is required");
+
+    ConsumerEngine engine =
+        SingleThreadConsumer.builder(settings).handler(r -> {}).consumerFactory(c -> mock).build();
+    assertThat(engine.state()).isEqualTo(EngineState.NEW);
+    engine.start();
+    assertThatThrownBy(engine::start).isInstanceOf(IllegalStateException.class);
+    engine.close(Duration.ofSeconds(5));
+    engine.close(Duration.ofSeconds(5)); // idempotent
+    assertThat(engine.state()).isEqualTo(EngineState.CLOSED);
+
+    ConsumerEngine never = SingleThreadConsumer.builder(settings).handler(r -> {}).build();
+    never.close();
+    assertThat(never.state()).isEqualTo(EngineState.CLOSED);
+  }
+}
