@@ -36,9 +36,18 @@ public record AuditEntry(
   /**
    * Validates the fields.
    *
+   * @param runId see the record description
+   * @param handlerId see the record description
+   * @param topic see the record description
+   * @param partition see the record description
+   * @param offset see the record description
+   * @param key see the record description
+   * @param seq see the record description
+   * @param startNanos see the record description
+   * @param endNanos see the record description
+   * @param endEpochMillis see the record description
    * @throws NullPointerException if {@code runId}, {@code handlerId} or {@code topic} is null
-   * @throws IllegalArgumentException if partition or offset is negative, seq is below -1, or the
-   *     handling ended before it started
+   * @throws IllegalArgumentException if partition or offset is negative, seq is below -1, or the handling ended before it started
    */
   public AuditEntry {
     Objects.requireNonNull(runId, "runId");

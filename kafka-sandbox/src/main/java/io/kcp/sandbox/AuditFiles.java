@@ -39,6 +39,8 @@ public final class AuditFiles {
     /**
      * Copies the entries.
      *
+     * @param entries see the record description
+     * @param tornLines see the record description
      * @throws IllegalArgumentException if {@code tornLines} is negative
      */
     public Contents {

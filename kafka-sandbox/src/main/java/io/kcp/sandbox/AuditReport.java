@@ -73,7 +73,14 @@ public final class AuditReport {
    *     redelivery
    */
   public record Duplicate(ProducedRecord record, int timesHandled, List<String> runIds) {
-    /** Copies the run ids. */
+    /**
+     * Copies the run ids.
+     *
+     * @param record see the record description
+     * @param timesHandled see the record description
+     * @param runIds see the record description
+     * @throws NullPointerException if a component is null
+     */
     public Duplicate {
       Objects.requireNonNull(record, "record");
       runIds = List.copyOf(runIds);

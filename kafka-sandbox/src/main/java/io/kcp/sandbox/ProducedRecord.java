@@ -18,6 +18,11 @@ public record ProducedRecord(String topic, int partition, long offset, String ke
   /**
    * Validates the fields.
    *
+   * @param topic see the record description
+   * @param partition see the record description
+   * @param offset see the record description
+   * @param key see the record description
+   * @param seq see the record description
    * @throws NullPointerException if {@code topic} is null
    * @throws IllegalArgumentException if partition or offset is negative or seq is below -1
    */

@@ -24,6 +24,9 @@ public record WorkloadRecord(String key, long seq, long producedAtMillis) {
   /**
    * Validates the fields.
    *
+   * @param key see the record description
+   * @param seq see the record description
+   * @param producedAtMillis see the record description
    * @throws NullPointerException if {@code key} is {@code null}
    * @throws IllegalArgumentException if {@code seq} is negative
    */
