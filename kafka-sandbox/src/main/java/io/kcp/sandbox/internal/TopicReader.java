@@ -42,10 +42,11 @@ public final class TopicReader {
   public static List<ProducedRecord> readAll(
       String bootstrapServers, String topic, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
+    Duration connectTimeout = timeout.compareTo(CONNECT_TIMEOUT) < 0 ? timeout : CONNECT_TIMEOUT;
     List<TopicPartition> partitions = new ArrayList<>();
-    try (Admin admin = Clusters.connect(bootstrapServers, "kcp-audit-reader", CONNECT_TIMEOUT)) {
+    try (Admin admin = Clusters.connect(bootstrapServers, "kcp-audit-reader", connectTimeout)) {
       TopicDescription description =
-          Clusters.describeTopic(admin, topic, bootstrapServers, CONNECT_TIMEOUT)
+          Clusters.describeTopic(admin, topic, bootstrapServers, connectTimeout)
               .orElseThrow(
                   () ->
                       new IllegalStateException(
