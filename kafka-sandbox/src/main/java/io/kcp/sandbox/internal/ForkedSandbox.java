@@ -31,7 +31,7 @@ public final class ForkedSandbox extends SandboxBase implements ForkedKafkaSandb
   private static final List<String> JVM_OPTIONS =
       List.of(
           "-Xmx256m",
-          "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+          "-XX:+UseSerialGC",
           "-XX:+ExitOnOutOfMemoryError",
           "-Djava.awt.headless=true",
           "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
@@ -54,6 +54,9 @@ public final class ForkedSandbox extends SandboxBase implements ForkedKafkaSandb
 
   /** Formats, forks and waits; retries on fresh ports if a picked port was taken meanwhile. */
   public static ForkedSandbox start(SandboxSpec spec) {
+    if (spec.port() != 0) {
+      Ports.requireFree(spec.port());
+    }
     Path root = Storage.newRoot();
     ExitGuard.trackDirectory(root);
     String classpath = ChildJvm.classpath();

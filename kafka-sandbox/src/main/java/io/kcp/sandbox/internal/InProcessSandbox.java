@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
@@ -40,6 +43,9 @@ public final class InProcessSandbox extends SandboxBase {
 
   /** Starts the nodes, retrying on fresh ports if a picked port was taken meanwhile. */
   public static InProcessSandbox start(SandboxSpec spec) {
+    if (spec.port() != 0) {
+      Ports.requireFree(spec.port());
+    }
     Path root = Storage.newRoot();
     ExitGuard.trackDirectory(root);
     try {
@@ -52,7 +58,7 @@ public final class InProcessSandbox extends SandboxBase {
           shutdown(started);
           Storage.deleteRecursively(root);
           if (Ports.isBindFailure(e) && attempt < ATTEMPTS) {
-            LOG.warn("a port was taken (attempt {}), retrying on other ports: {}", attempt, e);
+            LOG.warn("a port was taken (attempt {}), retrying on other ports: {}", attempt, e.getMessage());
             continue;
           }
           throw e instanceof KafkaSandboxException
@@ -125,9 +131,24 @@ public final class InProcessSandbox extends SandboxBase {
       Storage.format(file, clusterId);
     }
     for (Properties props : nodes) {
-      KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
-      started.add(server);
-      server.startup();
+      started.add(new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM));
+    }
+    // the combined node or the controller first; brokers wait until they are unfenced, so
+    // start them side by side
+    started.get(0).startup();
+    List<KafkaRaftServer> brokers = started.subList(1, started.size());
+    if (!brokers.isEmpty()) {
+      Executor threadPerBroker = task -> new Thread(task, "kcp-sandbox-broker-start").start();
+      CompletableFuture<?>[] startups =
+          brokers.stream()
+              .map(b -> CompletableFuture.runAsync(b::startup, threadPerBroker))
+              .toArray(CompletableFuture<?>[]::new);
+      try {
+        CompletableFuture.allOf(startups).join();
+      } catch (CompletionException e) {
+        Throwable cause = e.getCause();
+        throw cause instanceof RuntimeException ? (RuntimeException) cause : e;
+      }
     }
     return brokerPorts;
   }

@@ -1,5 +1,6 @@
 package io.kcp.sandbox.internal;
 
+import io.kcp.sandbox.KafkaSandboxException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -44,6 +45,19 @@ public final class Ports {
           // the port is released either way
         }
       }
+    }
+  }
+
+  /**
+   * Fails fast if a fixed port is taken now: retrying cannot help, and Kafka would log a fatal
+   * error with stack traces for every attempt.
+   */
+  public static void requireFree(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    } catch (IOException e) {
+      throw new KafkaSandboxException("port " + port + " is taken: " + e.getMessage(), e);
     }
   }
 

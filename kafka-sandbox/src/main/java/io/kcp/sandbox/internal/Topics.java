@@ -2,6 +2,7 @@ package io.kcp.sandbox.internal;
 
 import io.kcp.sandbox.KafkaSandboxException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -10,8 +11,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -61,6 +64,25 @@ public final class Topics {
         READY_TIMEOUT,
         "every partition of " + name + " to have a leader",
         () -> allLed(admin, name, partitions));
+    awaitLeadersServe(admin, name, partitions);
+  }
+
+  /**
+   * Asks every partition's leader for its end offset: it answers only once it acts as leader, so
+   * a producer that starts right after this does not meet NOT_LEADER_OR_FOLLOWER first.
+   */
+  private static void awaitLeadersServe(Admin admin, String name, int partitions) {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      latest.put(new TopicPartition(name, p), OffsetSpec.latest());
+    }
+    try {
+      admin.listOffsets(latest).all().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new KafkaSandboxException("the leaders of " + name + " do not serve", e);
+    } catch (InterruptedException e) {
+      throw Waits.interrupted("waiting for the leaders of " + name, e);
+    }
   }
 
   private static boolean allLed(Admin admin, String name, int partitions) {
