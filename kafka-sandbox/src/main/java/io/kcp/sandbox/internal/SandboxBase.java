@@ -1,0 +1,116 @@
+package io.kcp.sandbox.internal;
+
+import io.kcp.sandbox.KafkaSandbox;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/** What every sandbox shares: its root directory, its admin client, topics, close once. */
+public abstract class SandboxBase implements KafkaSandbox {
+  private final Path root;
+  private final int brokers;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile String bootstrap;
+  private volatile Admin admin;
+
+  /** A sandbox whose files live under {@code root}. */
+  protected SandboxBase(Path root, int brokers) {
+    this.root = root;
+    this.brokers = brokers;
+  }
+
+  /** Sets the bootstrap servers and opens the shared admin client. */
+  protected final void connect(String bootstrapServers) {
+    this.bootstrap = bootstrapServers;
+    this.admin = newAdmin(bootstrapServers);
+  }
+
+  /** Whether {@link #connect(String)} was called (and not undone). */
+  protected final boolean isConnected() {
+    return admin != null;
+  }
+
+  /** Closes the shared admin client, e.g. before trying other ports. */
+  protected final void disconnect() {
+    Admin a = admin;
+    admin = null;
+    bootstrap = null;
+    if (a != null) {
+      a.close(Duration.ofSeconds(1));
+    }
+  }
+
+  /** An admin client for these bootstrap servers. */
+  static Admin newAdmin(String bootstrapServers) {
+    return Admin.create(
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            AdminClientConfig.CLIENT_ID_CONFIG, "kcp-sandbox-admin",
+            AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500"));
+  }
+
+  @Override
+  public String bootstrapServers() {
+    ensureOpen();
+    return bootstrap;
+  }
+
+  @Override
+  public Admin admin() {
+    ensureOpen();
+    return admin;
+  }
+
+  @Override
+  public int brokerCount() {
+    return brokers;
+  }
+
+  @Override
+  public Path dataDir() {
+    return root;
+  }
+
+  @Override
+  public void createTopic(String name, int partitions, int replicationFactor) {
+    Topics.create(admin(), brokers, name, partitions, replicationFactor);
+  }
+
+  @Override
+  public final void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      Admin a = admin;
+      if (a != null) {
+        a.close(Duration.ofSeconds(5));
+      }
+    } finally {
+      try {
+        stopNodes();
+      } finally {
+        Storage.deleteRecursively(root);
+        ExitGuard.untrackDirectory(root);
+      }
+    }
+  }
+
+  /** Stops every node; called once by {@link #close()}, before the directory is deleted. */
+  protected abstract void stopNodes();
+
+  /** Whether {@link #close()} was called. */
+  protected final boolean isClosed() {
+    return closed.get();
+  }
+
+  /** Fails if closed. */
+  protected final void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("the sandbox is closed");
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.kcp.sandbox.internal;
+
+import java.util.Map;
+
+/**
+ * What to start, as validated by {@code KafkaSandbox.Builder}.
+ *
+ * @param brokers 1 (combined node) or 3 (dedicated controller + three brokers)
+ * @param port fixed PLAINTEXT port of the single broker, 0 to pick one
+ * @param brokerProperties user properties applied on top of the sandbox's own
+ */
+public record SandboxSpec(int brokers, int port, Map<String, String> brokerProperties) {
+  /** Copies the properties. */
+  public SandboxSpec {
+    brokerProperties = Map.copyOf(brokerProperties);
+  }
+}
