@@ -43,7 +43,20 @@ public final class Topics {
               + " broker(s)), was "
               + replicationFactor);
     }
-    NewTopic topic = new NewTopic(name, partitions, (short) replicationFactor);
+    createAndAwait(admin, name, partitions, (short) replicationFactor);
+  }
+
+  /**
+   * Creates a topic (or accepts an existing one with the same partition count), then waits until
+   * every partition has a leader that answers: a producer that starts right after this meets no
+   * NOT_LEADER_OR_FOLLOWER (which, on a fresh topic, can leave an idempotent producer stuck on
+   * OutOfOrderSequenceException until its delivery timeout).
+   *
+   * @throws IllegalStateException if the topic exists with another partition count
+   * @throws KafkaSandboxException if the cluster refuses or does not answer in time
+   */
+  public static void createAndAwait(Admin admin, String name, int partitions, short replicationFactor) {
+    NewTopic topic = new NewTopic(name, partitions, replicationFactor);
     try {
       admin.createTopics(List.of(topic)).all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {

@@ -1,5 +1,6 @@
 package io.kcp.sandbox.internal;
 
+import io.kcp.sandbox.KafkaSandboxException;
 import io.kcp.sandbox.WorkloadProgress;
 import io.kcp.sandbox.WorkloadRecord;
 import io.kcp.sandbox.WorkloadResult;
@@ -17,7 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -25,7 +25,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Runs a {@code io.kcp.sandbox.Workload}: topic, producer, acknowledgements, end offsets. */
@@ -106,36 +105,23 @@ public final class WorkloadRunner {
         Clusters.describeTopic(admin, topic, bootstrapServers, connectTimeout);
     if (existing.isEmpty()) {
       try {
-        Clusters.get(
-            admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all(),
-            connectTimeout);
+        Topics.createAndAwait(admin, topic, partitions, replicationFactor);
         return partitions;
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new IllegalStateException(
-              "cannot create topic "
-                  + topic
-                  + " with "
-                  + partitions
-                  + " partitions and replication factor "
-                  + replicationFactor
-                  + " on "
-                  + bootstrapServers
-                  + ": "
-                  + Clusters.cause(e),
-              e);
-        }
-        // created concurrently by someone else: check it like an existing topic
-        existing = Clusters.describeTopic(admin, topic, bootstrapServers, connectTimeout);
-        if (existing.isEmpty()) {
-          throw new IllegalStateException(
-              "topic " + topic + " on " + bootstrapServers + " exists and does not", e);
-        }
-      } catch (TimeoutException e) {
+      } catch (KafkaSandboxException e) {
         throw new IllegalStateException(
-            "creating topic " + topic + " on " + bootstrapServers + " timed out after "
-                + connectTimeout.toMillis() + " ms",
+            "cannot create topic "
+                + topic
+                + " with "
+                + partitions
+                + " partitions and replication factor "
+                + replicationFactor
+                + " on "
+                + bootstrapServers
+                + ": "
+                + Clusters.cause(e),
             e);
+      } catch (IllegalStateException e) { // created concurrently with another partition count
+        throw new IllegalStateException(e.getMessage() + " (on " + bootstrapServers + ")", e);
       }
     }
     int actual = existing.get().partitions().size();
