@@ -1,0 +1,69 @@
+package io.kcp.cli;
+
+import io.kcp.sandbox.KafkaSandbox;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code kcp sandbox}: a real Kafka broker on this machine until Ctrl-C. */
+@Command(
+    name = "sandbox",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start a real Apache Kafka broker (KRaft, from Maven Central jars; no Docker) and keep it",
+      "running until Ctrl-C. Prints bootstrap.servers=... on stdout; any Kafka client can use it."
+    })
+final class SandboxCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin Verbosity verbosity;
+
+  @Option(
+      names = "--brokers",
+      defaultValue = "1",
+      description = "1 (one combined broker+controller) or 3 (1 controller + 3 brokers). Default: ${DEFAULT-VALUE}.")
+  int brokers;
+
+  @Option(
+      names = "--port",
+      defaultValue = "0",
+      description = "PLAINTEXT port of the (first) broker; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (brokers != 1 && brokers != 3) {
+      throw new CliException("--brokers must be 1 or 3 (got " + brokers + ")");
+    }
+    if (port < 0 || port > 65535) {
+      throw new CliException("--port must be between 0 and 65535 (got " + port + "); 0 picks a free port");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    long t0 = System.nanoTime();
+    KafkaSandbox sandbox = KafkaSandbox.builder().brokers(brokers).port(port).start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              err.println("stopping the sandbox and deleting its data in " + sandbox.dataDir());
+              err.flush();
+              sandbox.close();
+              stopped.countDown();
+            },
+            "kcp-sandbox-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    out.println("bootstrap.servers=" + sandbox.bootstrapServers());
+    out.flush();
+    err.printf(
+        "Kafka sandbox up: %d broker(s) in %.1f s, data in %s. Ctrl-C stops it.%n",
+        sandbox.brokerCount(), (System.nanoTime() - t0) / 1e9, sandbox.dataDir());
+    err.flush();
+    stopped.await();
+    return 0;
+  }
+}
