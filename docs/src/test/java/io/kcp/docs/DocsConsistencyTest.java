@@ -1,0 +1,81 @@
+package io.kcp.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the course honest: every relative link in README.md and docs/*.md points at a file that
+ * exists, and every test class the docs name (a backticked {@code SomethingTest}) exists in the
+ * repository, so "the test that proves it" cannot silently disappear.
+ */
+class DocsConsistencyTest {
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
+  private static final Pattern TEST_NAME = Pattern.compile("`([A-Z][A-Za-z0-9]*(?:Test|IT))(?:[#.][A-Za-z0-9_]+)?`");
+
+  static List<Path> markdownFiles() throws IOException {
+    List<Path> files = new ArrayList<>();
+    files.add(ROOT.resolve("README.md"));
+    try (Stream<Path> s = Files.walk(ROOT.resolve("docs"))) {
+      s.filter(p -> p.toString().endsWith(".md")).filter(p -> !p.toString().contains("/target/")).forEach(files::add);
+    }
+    return files;
+  }
+
+  @Test
+  void theCourseHasItsFiles() throws IOException {
+    assertThat(markdownFiles()).extracting(p -> p.getFileName().toString())
+        .contains("README.md", "00-setup.md");
+  }
+
+  @Test
+  void everyRelativeLinkResolves() throws IOException {
+    List<String> broken = new ArrayList<>();
+    for (Path md : markdownFiles()) {
+      Matcher m = LINK.matcher(Files.readString(md));
+      while (m.find()) {
+        String target = m.group(1);
+        if (target.startsWith("http://") || target.startsWith("https://") || target.startsWith("#")
+            || target.startsWith("mailto:")) {
+          continue;
+        }
+        String file = target.contains("#") ? target.substring(0, target.indexOf('#')) : target;
+        if (!Files.exists(md.getParent().resolve(file).normalize())) {
+          broken.add(ROOT.relativize(md) + " -> " + target);
+        }
+      }
+    }
+    assertThat(broken).as("broken relative links").isEmpty();
+  }
+
+  @Test
+  void everyNamedTestExists() throws IOException {
+    Set<String> testClasses;
+    try (Stream<Path> s = Files.walk(ROOT)) {
+      testClasses = s.filter(p -> p.toString().contains("/src/test/java/") && p.toString().endsWith(".java"))
+          .map(p -> p.getFileName().toString().replace(".java", ""))
+          .collect(Collectors.toSet());
+    }
+    List<String> missing = new ArrayList<>();
+    for (Path md : markdownFiles()) {
+      Matcher m = TEST_NAME.matcher(Files.readString(md));
+      while (m.find()) {
+        if (!testClasses.contains(m.group(1))) {
+          missing.add(ROOT.relativize(md) + " names " + m.group(1));
+        }
+      }
+    }
+    assertThat(missing).as("tests named in the docs that do not exist").isEmpty();
+  }
+}
