@@ -34,7 +34,11 @@ public final class ForkedSandbox extends SandboxBase implements ForkedKafkaSandb
           "-XX:+UseSerialGC",
           "-XX:+ExitOnOutOfMemoryError",
           "-Djava.awt.headless=true",
+          // the broker's own log (broker.log) at INFO, whatever the parent's logging config says
           "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+          "-Dorg.slf4j.simpleLogger.log.kafka=info",
+          "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=info",
+          "-Dorg.slf4j.simpleLogger.log.state.change.logger=info",
           "-Dorg.slf4j.simpleLogger.showDateTime=true");
   private static final String NODE = "node-1";
 

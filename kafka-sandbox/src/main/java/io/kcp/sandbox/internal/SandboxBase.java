@@ -24,6 +24,7 @@ public abstract class SandboxBase implements KafkaSandbox {
 
   /** Sets the bootstrap servers and opens the shared admin client. */
   protected final void connect(String bootstrapServers) {
+    ExitGuard.trackSandbox(this); // from here on, JVM exit closes it properly
     this.bootstrap = bootstrapServers;
     this.admin = newAdmin(bootstrapServers);
   }
@@ -79,11 +80,16 @@ public abstract class SandboxBase implements KafkaSandbox {
     Topics.create(admin(), brokers, name, partitions, replicationFactor);
   }
 
+  /**
+   * Stops the brokers, then deletes the directory. Idempotent; a caller that comes while another
+   * thread closes (a shutdown hook, say) waits until the close is done.
+   */
   @Override
-  public final void close() {
+  public final synchronized void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    ExitGuard.untrackSandbox(this);
     try {
       Admin a = admin;
       if (a != null) {

@@ -1,4 +1,4 @@
-package io.kcp.sandbox;
+package io.kcp.it;
 
 import static org.awaitility.Awaitility.await;
 

@@ -1,5 +1,7 @@
-package io.kcp.sandbox;
+package io.kcp.it;
 
+import io.kcp.sandbox.ForkedKafkaSandbox;
+import io.kcp.sandbox.KafkaSandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
-package io.kcp.sandbox;
+package io.kcp.it;
 
+import io.kcp.sandbox.ForkedKafkaSandbox;
+import io.kcp.sandbox.KafkaSandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -44,7 +46,6 @@ class ForkedSandboxTest {
 
       kafka.stop();
       assertThat(kafka.isAlive()).isFalse();
-      System.out.println("EXIT after stop(): " + kafka.exitCode());
       assertThat(kafka.exitCode()).isPresent();
       assertThat(kafka.exitCode().getAsInt()).isIn(0, 143); // graceful, or 128 + SIGTERM
       String log = Files.readString(dir.resolve("broker.log"), StandardCharsets.UTF_8);
