@@ -56,6 +56,10 @@ final class TourCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the audit report as JSON instead of text.")
   boolean json;
 
+  @Option(names = "--audit", paramLabel = "FILE",
+      description = "Keep the audit file here (default: a temporary file, deleted at the end).")
+  Path keepAudit;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     Checks.positive("--partitions", partitions);
@@ -63,8 +67,12 @@ final class TourCommand implements Callable<Integer> {
     Checks.positive("--keys", keys);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Path dir = Files.createTempDirectory("kcp-tour-");
-    Path auditFile = dir.resolve("audit-1.tsv");
+    Path dir = keepAudit == null ? Files.createTempDirectory("kcp-tour-") : null;
+    Path auditFile = keepAudit == null ? dir.resolve("audit-1.tsv") : keepAudit;
+    if (keepAudit != null && Files.exists(keepAudit)) {
+      throw new CliException("--audit " + keepAudit + " exists already: name a new file"
+          + " (an old run's lines would count as another consumer run)");
+    }
     try (BrokerOption.Broker b = broker.open(err)) {
       step(err, 1, "broker: bootstrap.servers=" + b.bootstrapServers());
 
@@ -105,15 +113,17 @@ final class TourCommand implements Callable<Integer> {
       err.println("tour done: nothing lost. Read on: docs/00-setup.md");
       return 0;
     } finally {
-      Files.deleteIfExists(auditFile);
-      Files.deleteIfExists(dir);
+      if (dir != null) {
+        Files.deleteIfExists(auditFile);
+        Files.deleteIfExists(dir);
+      }
     }
   }
 
   private void waitUntilHandled(ConsumerEngine engine, long expected, PrintWriter err)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    long lastPrint = 0;
+    long lastPrint = System.nanoTime();
     while (engine.metrics().recordsHandled() < expected) {
       if (engine.state() == EngineState.FAILED) {
         throw new CliException("the consumer failed: "
