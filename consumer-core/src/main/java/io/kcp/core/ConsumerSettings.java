@@ -148,7 +148,7 @@ public final class ConsumerSettings {
   /**
    * The full configuration for a {@code KafkaConsumer}: {@code bootstrap.servers}, {@code
    * group.id}, {@code client.id} if set, {@code enable.auto.commit=false}, {@code
-   * auto.offset.reset=earliest} unless a pass-through property sets it, then every pass-through
+   * auto.offset.reset=earliest} and {@code allow.auto.create.topics=false} unless a pass-through property sets them, then every pass-through
    * property. Deserializers are not included; pass them to the consumer's constructor or add them.
    *
    * @return a new, modifiable map on every call; it holds secrets in clear text, so do not log it
@@ -162,6 +162,9 @@ public final class ConsumerSettings {
     }
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // a consumer that subscribes to a misspelt topic must not create it on a broker that
+    // auto-creates topics; engines check that their topics exist instead
+    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     config.putAll(properties);
     return config;
   }

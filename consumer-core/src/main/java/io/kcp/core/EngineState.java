@@ -8,6 +8,11 @@ public enum EngineState {
   STARTING,
   /** Polling and handling records. */
   RUNNING,
+  /**
+   * Running, but a part of it (one consumer thread, say) failed and is being restarted; see {@link
+   * ConsumerEngine#failure()} for the last failure.
+   */
+  DEGRADED,
   /** {@link ConsumerEngine#close} was called; in-flight work is draining. */
   CLOSING,
   /** Closed; everything that finished was committed. */

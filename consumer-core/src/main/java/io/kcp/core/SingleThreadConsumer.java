@@ -1,5 +1,6 @@
 package io.kcp.core;
 
+import io.kcp.core.internal.EngineOptions;
 import io.kcp.core.internal.RecordDecoder;
 import io.kcp.core.wiring.CoreWiring;
 import java.time.Duration;
@@ -31,8 +32,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class SingleThreadConsumer {
 
-  /** Default interval between asynchronous commits. */
-  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
+  /** Default bound for reaching the cluster at start. */
+  public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
   private SingleThreadConsumer() {}
 
@@ -70,7 +71,10 @@ public final class SingleThreadConsumer {
     private final Deserializer<K> keyDeserializer;
     private final Deserializer<V> valueDeserializer;
     private RecordHandler<K, V> handler;
-    private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
+    private CommitPolicy commitPolicy = CommitPolicy.DEFAULT;
+    private MissingTopicPolicy missingTopics = MissingTopicPolicy.FAIL;
+    private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+    private String threadName;
     private ConsumerFactory consumerFactory = ConsumerFactory.kafka();
 
     private Builder(
@@ -88,20 +92,48 @@ public final class SingleThreadConsumer {
       return this;
     }
 
+    /** When finished offsets are committed (default {@link CommitPolicy#DEFAULT}). */
+    public Builder<K, V> commitPolicy(CommitPolicy commitPolicy) {
+      this.commitPolicy = Objects.requireNonNull(commitPolicy, "commitPolicy");
+      return this;
+    }
+
     /**
-     * How often finished offsets are committed asynchronously while running (default 1 s). A
+     * Shorthand for a {@link CommitPolicy} with this interval and the default record count. A
      * synchronous commit always happens on revoke and on close.
      */
     public Builder<K, V> commitInterval(Duration commitInterval) {
-      Objects.requireNonNull(commitInterval, "commitInterval");
-      if (commitInterval.isNegative()) {
+      this.commitPolicy =
+          CommitPolicy.builder()
+              .interval(commitInterval)
+              .everyRecords(commitPolicy.everyRecords())
+              .build();
+      return this;
+    }
+
+    /** What to do when a subscribed topic does not exist at start (default: fail). */
+    public Builder<K, V> missingTopics(MissingTopicPolicy missingTopics) {
+      this.missingTopics = Objects.requireNonNull(missingTopics, "missingTopics");
+      return this;
+    }
+
+    /**
+     * How long the engine waits for the cluster to answer at start before it fails (default
+     * 30 s): an unreachable broker is a clear failure, not a thread retrying forever.
+     */
+    public Builder<K, V> startupTimeout(Duration startupTimeout) {
+      Objects.requireNonNull(startupTimeout, "startupTimeout");
+      if (startupTimeout.isNegative() || startupTimeout.isZero()) {
         throw new InvalidSettingsException(
-            java.util.List.of(
-                "commitInterval must not be negative (got "
-                    + commitInterval
-                    + "): use Duration.ZERO to commit after every poll"));
+            java.util.List.of("startupTimeout must be positive (got " + startupTimeout + ")"));
       }
-      this.commitInterval = commitInterval;
+      this.startupTimeout = startupTimeout;
+      return this;
+    }
+
+    /** The poll thread's name (default {@code kcp-single-<group>}). */
+    public Builder<K, V> threadName(String threadName) {
+      this.threadName = Objects.requireNonNull(threadName, "threadName");
       return this;
     }
 
@@ -124,8 +156,14 @@ public final class SingleThreadConsumer {
       }
       RecordDecoder<K, V> decoder = new RecordDecoder<>(keyDeserializer, valueDeserializer);
       RecordHandler<K, V> h = handler;
+      EngineOptions options =
+          new EngineOptions(
+              commitPolicy,
+              missingTopics,
+              startupTimeout,
+              threadName != null ? threadName : "kcp-single-" + settings.groupId());
       return CoreWiring.singleThreadEngine(
-          settings, raw -> h.handle(decoder.decode(raw)), consumerFactory, commitInterval);
+          settings, raw -> h.handle(decoder.decode(raw)), consumerFactory, options);
     }
   }
 }

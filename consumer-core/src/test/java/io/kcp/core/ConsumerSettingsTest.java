@@ -156,7 +156,8 @@ class ConsumerSettingsTest {
             Map.entry("group.id", "orders-service"),
             Map.entry("client.id", "orders-1"),
             Map.entry("enable.auto.commit", "false"),
-            Map.entry("auto.offset.reset", "earliest"));
+            Map.entry("auto.offset.reset", "earliest"),
+            Map.entry("allow.auto.create.topics", "false"));
   }
 
   @Test

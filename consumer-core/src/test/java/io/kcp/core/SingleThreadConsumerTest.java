@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -29,6 +31,14 @@ class SingleThreadConsumerTest {
           .topics("orders")
           .pollTimeout(Duration.ofMillis(10))
           .build();
+
+  {
+    mock.updatePartitions(
+        "orders",
+        List.of(
+            new PartitionInfo("orders", 0, null, new Node[0], new Node[0]),
+            new PartitionInfo("orders", 1, null, new Node[0], new Node[0])));
+  }
 
   private void assign(TopicPartition... tps) {
     mock.schedulePollTask(
@@ -153,5 +163,59 @@ class SingleThreadConsumerTest {
     ConsumerEngine never = SingleThreadConsumer.builder(settings).handler(r -> {}).build();
     never.close();
     assertThat(never.state()).isEqualTo(EngineState.CLOSED);
+  }
+
+  @Test
+  void aMissingTopicFailsAtStartNamingIt() {
+    ConsumerSettings other = settings.toBuilder().topics("orderz").build();
+    ConsumerEngine engine =
+        SingleThreadConsumer.builder(other).handler(r -> {}).consumerFactory(c -> mock).build();
+    engine.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.state() == EngineState.FAILED);
+    engine.close(Duration.ofSeconds(5));
+    assertThat(engine.failure()).get().extracting(Throwable::getMessage).asString()
+        .contains("[orderz] do not exist", "MissingTopicPolicy.WAIT");
+  }
+
+  @Test
+  void withWaitAMissingTopicIsAwaitedThenConsumed() {
+    ConsumerSettings other = settings.toBuilder().topics("later").build();
+    TopicPartition later = new TopicPartition("later", 0);
+    ConsumerEngine engine =
+        SingleThreadConsumer.builder(other)
+            .handler(r -> {})
+            .missingTopics(MissingTopicPolicy.WAIT)
+            .consumerFactory(c -> mock)
+            .build();
+    engine.start();
+    assertThat(engine.state()).isIn(EngineState.STARTING, EngineState.RUNNING);
+    mock.updatePartitions("later", List.of(new PartitionInfo("later", 0, null, new Node[0], new Node[0])));
+    assign(later);
+    add(later, 0, "x");
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().recordsHandled() == 1);
+    engine.close(Duration.ofSeconds(5));
+    assertThat(engine.metrics().committedOffsets()).containsEntry(later, 1L);
+    assertThat(engine.metrics().topicPartitions()).isEqualTo(1);
+  }
+
+  @Test
+  void theRecordCountTriggersCommitsBetweenIntervals() {
+    ConsumerEngine engine =
+        SingleThreadConsumer.builder(settings)
+            .handler(r -> {})
+            .commitPolicy(CommitPolicy.builder().interval(Duration.ofHours(1)).everyRecords(10).build())
+            .consumerFactory(c -> mock)
+            .build();
+    assign(TP0);
+    for (int i = 0; i < 35; i++) {
+      add(TP0, i, "v" + i);
+    }
+    engine.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().recordsHandled() == 35);
+    // the interval never fires: only the count did, at 10, 20 and 30 (30 is the last committed)
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().commits() >= 3);
+    assertThat(engine.metrics().committedOffsets()).containsEntry(TP0, 30L);
+    engine.close(Duration.ofSeconds(5));
+    assertThat(engine.metrics().committedOffsets()).containsEntry(TP0, 35L);
   }
 }

@@ -7,9 +7,8 @@ import io.kcp.core.ConsumerSettings;
 import io.kcp.core.OffsetLedger;
 import io.kcp.core.internal.RecordProcessor;
 import io.kcp.core.internal.SingleThreadEngine;
-import java.time.Duration;
+import io.kcp.core.internal.EngineOptions;
 import java.util.function.LongSupplier;
-import javax.inject.Named;
 
 /**
  * Bindings every engine shares: the clock and a fresh {@link OffsetLedger} per engine. Public so
@@ -17,9 +16,6 @@ import javax.inject.Named;
  */
 @Module
 public final class CoreModule {
-  /** Qualifier name of the commit interval binding. */
-  public static final String COMMIT_INTERVAL = "kcp.commitInterval";
-
   private CoreModule() {}
 
   /** Monotonic nanoseconds; a test component can bind a fake clock instead. */
@@ -39,10 +35,10 @@ public final class CoreModule {
       ConsumerSettings settings,
       RecordProcessor processor,
       ConsumerFactory consumerFactory,
-      @Named(COMMIT_INTERVAL) Duration commitInterval,
+      EngineOptions options,
       LongSupplier nanoTime,
       OffsetLedger ledger) {
     return new SingleThreadEngine(
-        settings, processor, consumerFactory, commitInterval, nanoTime, ledger);
+        settings, processor, consumerFactory, options, nanoTime, ledger);
   }
 }

@@ -4,7 +4,7 @@ import io.kcp.core.ConsumerEngine;
 import io.kcp.core.ConsumerFactory;
 import io.kcp.core.ConsumerSettings;
 import io.kcp.core.internal.RecordProcessor;
-import java.time.Duration;
+import io.kcp.core.internal.EngineOptions;
 
 /**
  * The door between the hand-written builders of the api package and the Dagger components, which
@@ -18,9 +18,9 @@ public final class CoreWiring {
       ConsumerSettings settings,
       RecordProcessor processor,
       ConsumerFactory consumerFactory,
-      Duration commitInterval) {
+      EngineOptions options) {
     return DaggerSingleThreadComponent.factory()
-        .create(settings, processor, consumerFactory, commitInterval)
+        .create(settings, processor, consumerFactory, options)
         .engine();
   }
 }

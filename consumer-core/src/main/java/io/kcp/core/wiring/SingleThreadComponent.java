@@ -6,8 +6,7 @@ import io.kcp.core.ConsumerFactory;
 import io.kcp.core.ConsumerSettings;
 import io.kcp.core.internal.RecordProcessor;
 import io.kcp.core.internal.SingleThreadEngine;
-import java.time.Duration;
-import javax.inject.Named;
+import io.kcp.core.internal.EngineOptions;
 
 /** Assembles a {@link SingleThreadEngine}; reached only through {@link CoreWiring}. */
 @Component(modules = CoreModule.class)
@@ -21,6 +20,6 @@ interface SingleThreadComponent {
         @BindsInstance ConsumerSettings settings,
         @BindsInstance RecordProcessor processor,
         @BindsInstance ConsumerFactory consumerFactory,
-        @BindsInstance @Named(CoreModule.COMMIT_INTERVAL) Duration commitInterval);
+        @BindsInstance EngineOptions options);
   }
 }
