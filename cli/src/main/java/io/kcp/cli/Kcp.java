@@ -20,6 +20,7 @@ import picocli.CommandLine.ParseResult;
       TourCommand.class,
       SandboxCommand.class,
       ProduceCommand.class,
+      ConsumeCommand.class,
       AuditCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -4,6 +4,7 @@ import io.kcp.core.ConsumerEngine;
 import io.kcp.core.ConsumerFactory;
 import io.kcp.core.ConsumerSettings;
 import io.kcp.core.EngineMetrics;
+import io.kcp.core.EngineStartException;
 import io.kcp.core.EngineState;
 import io.kcp.core.MissingTopicPolicy;
 import io.kcp.core.OffsetLedger;

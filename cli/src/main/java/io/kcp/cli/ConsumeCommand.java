@@ -1,0 +1,279 @@
+package io.kcp.cli;
+
+import io.kcp.core.CommitPolicy;
+import io.kcp.core.ConsumerEngine;
+import io.kcp.core.ConsumerSettings;
+import io.kcp.core.EngineMetrics;
+import io.kcp.core.EngineShutdownHook;
+import io.kcp.core.EngineState;
+import io.kcp.core.MissingTopicPolicy;
+import io.kcp.core.RecordHandler;
+import io.kcp.core.SingleThreadConsumer;
+import io.kcp.partition.GroupProtocol;
+import io.kcp.partition.PartitionStrategy;
+import io.kcp.sandbox.Audit;
+import io.kcp.sandbox.AuditLog;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code kcp consume}: run a consumer strategy, with progress, an optional audit and a summary. */
+@Command(
+    name = "consume",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Consume a topic with a strategy: 'partition' (consumer per thread: --threads consumers in",
+      "one group) or 'single' (one thread, the baseline). Progress each second on stderr, a summary",
+      "on stdout. Without --bootstrap-server it starts an embedded broker and first produces the",
+      "keyed workload (--records over --keys), then consumes it until drained."
+    })
+final class ConsumeCommand implements Callable<Integer> {
+  /** The strategies {@code --strategy} accepts. */
+  enum Strategy { single, partition }
+
+  @Spec CommandSpec spec;
+  @Mixin Verbosity verbosity;
+  @Mixin BrokerOption broker;
+
+  @Option(names = "--strategy", defaultValue = "partition",
+      description = "single or partition. Default: ${DEFAULT-VALUE}.")
+  Strategy strategy;
+
+  @Option(names = "--threads", defaultValue = "4",
+      description = "Consumer threads (partition strategy). Default: ${DEFAULT-VALUE}.")
+  int threads;
+
+  @Option(names = "--topic", defaultValue = "kcp-consume", description = "Default: ${DEFAULT-VALUE}.")
+  String topic;
+
+  @Option(names = "--group", defaultValue = "kcp-consume", description = "Consumer group. Default: ${DEFAULT-VALUE}.")
+  String group;
+
+  @Option(names = "--handler-latency", defaultValue = "0ms", converter = DurationConverter.class,
+      description = "Simulated work per record (a sleep). Default: ${DEFAULT-VALUE}.")
+  Duration handlerLatency;
+
+  @Option(names = "--audit", paramLabel = "FILE",
+      description = "Append one line per handled record to FILE, for 'kcp audit'.")
+  Path audit;
+
+  @Option(names = "--until-drained",
+      description = "Stop once the group has no lag on the topic (default with the embedded broker).")
+  boolean untilDrained;
+
+  @Option(names = "--duration", converter = DurationConverter.class,
+      description = "Stop after this long (e.g. 30s).")
+  Duration duration;
+
+  @Option(names = "--group-protocol", defaultValue = "classic",
+      description = "classic or consumer (KIP-848). Default: ${DEFAULT-VALUE}.")
+  String groupProtocol;
+
+  @Option(names = "--assignor", description = "Classic protocol assignor class. Default: cooperative-sticky.")
+  String assignor;
+
+  @Option(names = "--static-membership",
+      description = "group.instance.id per thread, so a restart gets its partitions back at once.")
+  boolean staticMembership;
+
+  @Option(names = "--commit-interval", defaultValue = "1s", converter = DurationConverter.class,
+      description = "Commit at least this often. Default: ${DEFAULT-VALUE}.")
+  Duration commitInterval;
+
+  @Option(names = "--commit-every", defaultValue = "1000",
+      description = "Commit after this many records per thread. Default: ${DEFAULT-VALUE}.")
+  int commitEvery;
+
+  @Option(names = "--missing-topic", defaultValue = "fail",
+      description = "fail or wait, when the topic does not exist. Default: ${DEFAULT-VALUE}.")
+  String missingTopic;
+
+  @Option(names = "--records", defaultValue = "100000",
+      description = "Embedded broker only: records to produce first. Default: ${DEFAULT-VALUE}.")
+  long records;
+
+  @Option(names = "--keys", defaultValue = "1000",
+      description = "Embedded broker only: keys of the workload. Default: ${DEFAULT-VALUE}.")
+  int keys;
+
+  @Option(names = "--partitions", defaultValue = "12",
+      description = "Embedded broker only: partitions of the topic. Default: ${DEFAULT-VALUE}.")
+  int partitions;
+
+  @Option(names = "--json", description = "Print the summary as JSON (snake_case keys).")
+  boolean json;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Checks.positive("--threads", threads);
+    Checks.positive("--commit-every", commitEvery);
+    GroupProtocol protocol = parseProtocol();
+    MissingTopicPolicy missing = parseMissing();
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (BrokerOption.Broker b = broker.open(err)) {
+      if (b.embedded()) {
+        Checks.positive("--records", records);
+        err.printf("producing the workload first: %,d records over %,d keys to '%s' (%d partitions)%n",
+            records, keys, topic, partitions);
+        ProduceCommand.produce(b.bootstrapServers(), topic, partitions, records, keys, false, err);
+        untilDrained = true;
+      }
+      ConsumerSettings settings = ConsumerSettings.builder()
+          .bootstrapServers(b.bootstrapServers()).groupId(group).topics(topic).build();
+      try (AuditLog log = audit == null ? null : AuditLog.open(audit)) {
+        ConsumerEngine engine = build(settings, handler(log), protocol, missing);
+        Thread hook = EngineShutdownHook.install(engine, Duration.ofSeconds(20));
+        long t0 = System.nanoTime();
+        engine.start();
+        try {
+          run(engine, b.bootstrapServers(), err, t0);
+        } finally {
+          engine.close(Duration.ofSeconds(20));
+          removeHook(hook);
+        }
+        summarize(engine, out, t0);
+        if (engine.state() == EngineState.FAILED) {
+          throw new CliException("the consumer failed: "
+              + engine.failure().map(Errors::describe).orElse("unknown reason"));
+        }
+      }
+    }
+    return 0;
+  }
+
+  private RecordHandler<String, String> handler(AuditLog log) {
+    long sleepMillis = handlerLatency.toMillis();
+    int sleepNanos = (int) (handlerLatency.toNanos() % 1_000_000);
+    RecordHandler<String, String> work = (ConsumerRecord<String, String> r) -> {
+      if (sleepMillis > 0 || sleepNanos > 0) {
+        Thread.sleep(sleepMillis, sleepNanos); // the simulated work
+      }
+    };
+    return log == null ? work : Audit.wrap(work, log);
+  }
+
+  private ConsumerEngine build(ConsumerSettings settings, RecordHandler<String, String> handler,
+      GroupProtocol protocol, MissingTopicPolicy missing) {
+    CommitPolicy commits = CommitPolicy.builder().interval(commitInterval).everyRecords(commitEvery).build();
+    if (strategy == Strategy.single) {
+      return SingleThreadConsumer.builder(settings).handler(handler).commitPolicy(commits)
+          .missingTopics(missing).build();
+    }
+    PartitionStrategy.Builder<String, String> b = PartitionStrategy.builder(settings)
+        .threads(threads).handler(handler).commitPolicy(commits).groupProtocol(protocol)
+        .missingTopics(missing).staticMembership(staticMembership);
+    if (assignor != null) {
+      b.assignor(assignor);
+    }
+    return b.build();
+  }
+
+  /**
+   * Watches the engine: samples every 100 ms (so the busy time is measured to 0.1 s), prints
+   * progress and checks the group's lag every second. Returns when drained, at --duration, or when
+   * the engine stops by itself.
+   */
+  private void run(ConsumerEngine engine, String bootstrap, PrintWriter err, long t0)
+      throws InterruptedException {
+    long deadline = duration == null ? Long.MAX_VALUE : t0 + duration.toNanos();
+    try (GroupLag lag = new GroupLag(bootstrap, group, topic)) {
+      long lastHandled = 0;
+      long lastPrint = t0;
+      long printedHandled = 0;
+      while (!engine.state().isTerminal()) {
+        Thread.sleep(100);
+        long now = System.nanoTime();
+        EngineMetrics m = engine.metrics();
+        if (m.recordsHandled() != lastHandled) {
+          lastHandled = m.recordsHandled();
+          lastRecordNanos = now;
+        }
+        if (now - lastPrint < 1_000_000_000L) {
+          continue;
+        }
+        long totalLag = lag.total();
+        err.printf(Locale.ROOT,
+            "  %6.1f s  handled %,d  (%,.0f rec/s)  lag %s  assigned %d  consumers %d (idle %d)  %s%n",
+            (now - t0) / 1e9, m.recordsHandled(),
+            (m.recordsHandled() - printedHandled) * 1e9 / (now - lastPrint),
+            totalLag < 0 ? "?" : String.format(Locale.ROOT, "%,d", totalLag),
+            m.assignedPartitions(), m.consumers(), m.idleConsumers(), engine.state());
+        err.flush();
+        printedHandled = m.recordsHandled();
+        lastPrint = now;
+        if (untilDrained && totalLag == 0 && m.recordsHandled() > 0) {
+          err.println("drained: the group has no lag on " + topic);
+          return;
+        }
+        if (now - deadline >= 0) {
+          err.println("--duration reached");
+          return;
+        }
+      }
+    }
+  }
+
+  /** When the handled count last moved (nanoTime), for the busy time in the summary. */
+  private long lastRecordNanos;
+
+  private void summarize(ConsumerEngine engine, PrintWriter out, long t0) {
+    EngineMetrics m = engine.metrics();
+    // busy time: from start until the last record was seen handled (to 0.1 s), not until the
+    // drain was noticed or the engine closed
+    double seconds = ((lastRecordNanos > t0 ? lastRecordNanos : System.nanoTime()) - t0) / 1e9;
+    int threadCount = strategy == Strategy.single ? 1 : threads;
+    if (json) {
+      out.printf(Locale.ROOT,
+          "{\"strategy\":\"%s\",\"threads\":%d,\"records_handled\":%d,\"records_failed\":%d,"
+              + "\"seconds\":%.1f,\"records_per_second\":%.1f,\"commits\":%d,\"commit_failures\":%d,"
+              + "\"restarts\":%d,\"state\":\"%s\"}%n",
+          strategy, threadCount, m.recordsHandled(), m.recordsFailed(), seconds,
+          m.recordsHandled() / seconds, m.commits(), m.commitFailures(), m.restarts(), engine.state());
+    } else {
+      out.printf(Locale.ROOT, "%s strategy, %d thread(s): handled %,d records in %.1f s (%,.0f rec/s);"
+              + " %,d commits (avg %.1f ms), %d failed, %d restarts%n",
+          strategy, threadCount, m.recordsHandled(), seconds, m.recordsHandled() / seconds,
+          m.commits(), m.commitLatencyAvgMillis(), m.recordsFailed(), m.restarts());
+    }
+    out.flush();
+  }
+
+  private GroupProtocol parseProtocol() {
+    switch (groupProtocol.toLowerCase(Locale.ROOT)) {
+      case "classic":
+        return GroupProtocol.CLASSIC;
+      case "consumer":
+        return GroupProtocol.CONSUMER;
+      default:
+        throw new CliException("--group-protocol must be classic or consumer (got " + groupProtocol + ")");
+    }
+  }
+
+  private MissingTopicPolicy parseMissing() {
+    switch (missingTopic.toLowerCase(Locale.ROOT)) {
+      case "fail":
+        return MissingTopicPolicy.FAIL;
+      case "wait":
+        return MissingTopicPolicy.WAIT;
+      default:
+        throw new CliException("--missing-topic must be fail or wait (got " + missingTopic + ")");
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down: the hook runs and closes the (closed) engine again
+    }
+  }
+}
