@@ -108,6 +108,10 @@ final class ConsumeCommand implements Callable<Integer> {
       description = "Embedded broker only: partitions of the topic. Default: ${DEFAULT-VALUE}.")
   int partitions;
 
+  @Option(names = {"-p", "--consumer-property"}, paramLabel = "KEY=VALUE",
+      description = "Any Kafka consumer property, e.g. -p max.poll.records=50 (repeatable).")
+  java.util.Map<String, String> consumerProperties = new java.util.LinkedHashMap<>();
+
   @Option(names = "--json", description = "Print the summary as JSON (snake_case keys).")
   boolean json;
 
@@ -119,6 +123,9 @@ final class ConsumeCommand implements Callable<Integer> {
     MissingTopicPolicy missing = parseMissing();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    // settings mistakes first, before a broker is started or records produced
+    ConsumerSettings.builder().bootstrapServers("localhost:9092").groupId(group).topics(topic)
+        .properties(consumerProperties).build();
     try (BrokerOption.Broker b = broker.open(err)) {
       if (b.embedded()) {
         Checks.positive("--records", records);
@@ -128,7 +135,8 @@ final class ConsumeCommand implements Callable<Integer> {
         untilDrained = true;
       }
       ConsumerSettings settings = ConsumerSettings.builder()
-          .bootstrapServers(b.bootstrapServers()).groupId(group).topics(topic).build();
+          .bootstrapServers(b.bootstrapServers()).groupId(group).topics(topic)
+          .properties(consumerProperties).build();
       try (AuditLog log = audit == null ? null : AuditLog.open(audit)) {
         ConsumerEngine engine = build(settings, handler(log), protocol, missing);
         Thread hook = EngineShutdownHook.install(engine, Duration.ofSeconds(20));

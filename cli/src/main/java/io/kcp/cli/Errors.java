@@ -7,12 +7,20 @@ import java.util.concurrent.ExecutionException;
 final class Errors {
   private Errors() {}
 
+  /** Whether the message alone tells the user what to fix (no stack trace hint needed). */
+  static boolean selfExplaining(Throwable e) {
+    return e instanceof CliException || e instanceof io.kcp.core.InvalidSettingsException;
+  }
+
   static String describe(Throwable e) {
     Throwable t = e;
     while ((t instanceof ExecutionException || t.getClass() == RuntimeException.class)
         && t.getCause() != null
         && t.getMessage() == null) {
       t = t.getCause();
+    }
+    if (t instanceof io.kcp.core.InvalidSettingsException) {
+      return "invalid settings: " + String.join("; ", ((io.kcp.core.InvalidSettingsException) t).problems());
     }
     if (t instanceof NoSuchFileException) {
       return "file not found: " + t.getMessage();

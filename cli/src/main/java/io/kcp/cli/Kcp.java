@@ -81,7 +81,7 @@ public final class Kcp implements Runnable {
     err.println(cmd.getCommandSpec().qualifiedName() + ": " + Errors.describe(e));
     if (verbose) {
       e.printStackTrace(err);
-    } else if (!(e instanceof CliException)) {
+    } else if (!Errors.selfExplaining(e)) {
       err.println("(run again with --verbose for the stack trace)");
     }
     err.flush();
