@@ -4,15 +4,13 @@ import io.kcp.core.ConsumerEngine;
 import io.kcp.core.ConsumerFactory;
 import io.kcp.core.ConsumerSettings;
 import io.kcp.core.EngineMetrics;
-import io.kcp.core.EngineStartException;
 import io.kcp.core.EngineState;
-import io.kcp.core.MissingTopicPolicy;
 import io.kcp.core.OffsetLedger;
+import io.kcp.core.spi.ClientMetrics;
+import io.kcp.core.spi.Committer;
+import io.kcp.core.spi.StartupCheck;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,12 +24,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,9 +46,9 @@ public final class SingleThreadEngine implements ConsumerEngine {
   private final RecordProcessor processor;
   private final ConsumerFactory consumerFactory;
   private final EngineOptions options;
-  private final long commitIntervalNanos;
   private final LongSupplier nanoTime;
   private final OffsetLedger ledger;
+  private final Committer committer;
 
   private final AtomicReference<EngineState> state = new AtomicReference<>(EngineState.NEW);
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -64,12 +57,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicLong handled = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
-  private final AtomicLong commits = new AtomicLong();
-  private final AtomicLong commitFailures = new AtomicLong();
-  private final AtomicLong commitNanosTotal = new AtomicLong();
-  private final AtomicLong commitNanosMax = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
-  private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Boolean> assigned = new ConcurrentHashMap<>();
 
   private volatile Consumer<byte[], byte[]> consumer;
@@ -77,11 +65,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
   private volatile int topicPartitions;
   private volatile Map<TopicPartition, Long> recordsLag = Map.of();
   private Thread thread;
-  // poll-thread state
-  private boolean asyncCommitPending;
-  private long lastCommitNanos;
-  private long finishedSinceCommit;
-  private long lastSampleNanos;
+  private long lastSampleNanos; // poll thread
 
   public SingleThreadEngine(
       ConsumerSettings settings,
@@ -94,9 +78,9 @@ public final class SingleThreadEngine implements ConsumerEngine {
     this.processor = processor;
     this.consumerFactory = consumerFactory;
     this.options = options;
-    this.commitIntervalNanos = options.commitPolicy().interval().toNanos();
     this.nanoTime = nanoTime;
     this.ledger = ledger;
+    this.committer = new Committer(ledger, options.commitPolicy(), nanoTime);
   }
 
   @Override
@@ -118,12 +102,14 @@ public final class SingleThreadEngine implements ConsumerEngine {
   private void run() {
     Consumer<byte[], byte[]> c = consumer;
     try {
-      if (!awaitTopics(c)) {
-        return;
+      int partitions = StartupCheck.awaitTopics(
+          c, settings, options.missingTopics(), options.startupTimeout(), closeSignal);
+      if (partitions < 0) {
+        return; // closed while waiting
       }
+      topicPartitions = partitions;
       c.subscribe(settings.topics(), new Listener());
       state.compareAndSet(EngineState.STARTING, EngineState.RUNNING);
-      lastCommitNanos = nanoTime.getAsLong();
       while (!closing.get()) {
         ConsumerRecords<byte[], byte[]> records;
         try {
@@ -137,7 +123,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
         if (!handleBatch(c, records)) {
           break;
         }
-        maybeCommit(c, false);
+        committer.maybeCommit(c);
         sampleClientMetrics(c);
       }
     } catch (WakeupException e) {
@@ -147,63 +133,6 @@ public final class SingleThreadEngine implements ConsumerEngine {
     } finally {
       finish(c);
     }
-  }
-
-  /**
-   * Checks that every subscribed topic exists; returns false (engine failed or closing) if not.
-   * Unreachable brokers fail within the startup timeout instead of retrying forever.
-   */
-  private boolean awaitTopics(Consumer<byte[], byte[]> c) {
-    long deadline = nanoTime.getAsLong() + options.startupTimeout().toNanos();
-    boolean warned = false;
-    while (!closing.get()) {
-      List<String> missing = new ArrayList<>();
-      int partitions = 0;
-      for (String topic : settings.topics()) {
-        List<PartitionInfo> infos;
-        try {
-          long left = Math.max(1, deadline - nanoTime.getAsLong());
-          infos = c.partitionsFor(topic, Duration.ofNanos(left));
-        } catch (TimeoutException e) {
-          fail(new EngineStartException(
-              "cannot reach Kafka at " + settings.bootstrapServers() + " within "
-                  + options.startupTimeout().toSeconds() + " s: is the broker running, and are"
-                  + " bootstrapServers right?", e));
-          return false;
-        } catch (WakeupException e) {
-          return false;
-        }
-        if (infos == null || infos.isEmpty()) {
-          missing.add(topic);
-        } else {
-          partitions += infos.size();
-        }
-      }
-      if (missing.isEmpty()) {
-        topicPartitions = partitions;
-        return true;
-      }
-      if (options.missingTopics() == MissingTopicPolicy.FAIL) {
-        fail(new EngineStartException(
-            "topic(s) " + missing + " do not exist on " + settings.bootstrapServers()
-                + ": create them first, or use MissingTopicPolicy.WAIT to wait for them", null));
-        return false;
-      }
-      if (!warned) {
-        LOG.warn("waiting for topic(s) {} to exist on {}", missing, settings.bootstrapServers());
-        warned = true;
-      }
-      deadline = nanoTime.getAsLong() + options.startupTimeout().toNanos();
-      try {
-        if (closeSignal.await(1, TimeUnit.SECONDS)) {
-          return false;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return false;
   }
 
   /** Handles a batch in order; returns false when the engine must stop. */
@@ -227,75 +156,9 @@ public final class SingleThreadEngine implements ConsumerEngine {
       ledger.finish(tp, record.offset());
       inFlight.decrementAndGet();
       handled.incrementAndGet();
-      if (++finishedSinceCommit >= options.commitPolicy().everyRecords()) {
-        maybeCommit(c, true);
-      }
+      committer.recordFinished(c);
     }
     return true;
-  }
-
-  /**
-   * Commits what finished when the policy says so. When the record count forced it while an
-   * asynchronous commit is still unanswered, commits synchronously: this keeps the finished but
-   * uncommitted records (those handled again after a crash) below twice the count.
-   */
-  private void maybeCommit(Consumer<byte[], byte[]> c, boolean countReached) {
-    long now = nanoTime.getAsLong();
-    if (!countReached && now - lastCommitNanos < commitIntervalNanos) {
-      return;
-    }
-    if (!countReached && asyncCommitPending) {
-      return;
-    }
-    Map<TopicPartition, OffsetAndMetadata> offsets = ledger.committable();
-    lastCommitNanos = now;
-    finishedSinceCommit = 0;
-    if (offsets.isEmpty()) {
-      return;
-    }
-    if (asyncCommitPending) {
-      commitSync(c, offsets);
-      return;
-    }
-    asyncCommitPending = true;
-    long started = nanoTime.getAsLong();
-    c.commitAsync(
-        offsets,
-        (done, error) -> {
-          asyncCommitPending = false;
-          if (error == null) {
-            recordCommit(done, nanoTime.getAsLong() - started);
-          } else {
-            commitFailures.incrementAndGet();
-            LOG.warn("async commit of {} failed: {}", offsets, error.toString());
-          }
-        });
-  }
-
-  private void commitSync(Consumer<byte[], byte[]> c, Map<TopicPartition, OffsetAndMetadata> offsets) {
-    if (offsets.isEmpty()) {
-      return;
-    }
-    long started = nanoTime.getAsLong();
-    try {
-      try {
-        c.commitSync(offsets, closeTimeout);
-      } catch (WakeupException e) {
-        c.commitSync(offsets, closeTimeout); // close() raced us; the wakeup is consumed now
-      }
-      recordCommit(offsets, nanoTime.getAsLong() - started);
-    } catch (RuntimeException e) {
-      commitFailures.incrementAndGet();
-      LOG.warn("commit of {} failed: {}", offsets, e.toString());
-    }
-  }
-
-  private void recordCommit(Map<TopicPartition, OffsetAndMetadata> offsets, long nanos) {
-    ledger.markCommitted(offsets);
-    offsets.forEach((tp, om) -> committed.merge(tp, om.offset(), Math::max));
-    commits.incrementAndGet();
-    commitNanosTotal.addAndGet(nanos);
-    commitNanosMax.accumulateAndGet(nanos, Math::max);
   }
 
   /** Copies the client's {@code records-lag} per partition, about once a second (poll thread). */
@@ -305,29 +168,12 @@ public final class SingleThreadEngine implements ConsumerEngine {
       return;
     }
     lastSampleNanos = now;
-    Map<TopicPartition, Long> lag = new HashMap<>();
-    for (Map.Entry<MetricName, ? extends Metric> e : c.metrics().entrySet()) {
-      MetricName name = e.getKey();
-      if (!name.name().equals("records-lag")
-          || !name.group().equals("consumer-fetch-manager-metrics")) {
-        continue;
-      }
-      String topic = name.tags().get("topic");
-      String partition = name.tags().get("partition");
-      Object value = e.getValue().metricValue();
-      if (topic != null && partition != null && value instanceof Number) {
-        double v = ((Number) value).doubleValue();
-        if (!Double.isNaN(v) && v >= 0) {
-          lag.put(new TopicPartition(topic, Integer.parseInt(partition)), Math.round(v));
-        }
-      }
-    }
-    recordsLag = Map.copyOf(lag);
+    recordsLag = ClientMetrics.recordsLag(c);
   }
 
   private void finish(Consumer<byte[], byte[]> c) {
     try {
-      commitSync(c, ledger.committable());
+      committer.commitAllSync(c, closeTimeout);
     } finally {
       try {
         c.close(closeTimeout);
@@ -387,7 +233,6 @@ public final class SingleThreadEngine implements ConsumerEngine {
 
   @Override
   public EngineMetrics metrics() {
-    long n = commits.get();
     EngineState s = state.get();
     int assignedNow = assigned.size();
     boolean running = s == EngineState.RUNNING;
@@ -395,16 +240,16 @@ public final class SingleThreadEngine implements ConsumerEngine {
         handled.get(),
         failed.get(),
         inFlight.get(),
-        n,
-        commitFailures.get(),
-        n == 0 ? 0 : commitNanosTotal.get() / 1e6 / n,
-        commitNanosMax.get() / 1e6,
+        committer.commits(),
+        committer.failures(),
+        committer.latencyAvgMillis(),
+        committer.latencyMaxMillis(),
         1,
         running && assignedNow == 0 ? 1 : 0,
         0,
         topicPartitions,
         assignedNow,
-        new HashMap<>(committed),
+        committer.committed(),
         recordsLag);
   }
 
@@ -412,7 +257,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       // Runs inside poll() on the engine thread: nothing is in flight between records.
-      commitSync(consumer, ledger.revoke(partitions));
+      committer.commitSync(consumer, ledger.revoke(partitions), closeTimeout);
       partitions.forEach(assigned::remove);
     }
 
