@@ -1,7 +1,7 @@
 package io.kcp.core;
 
 import io.kcp.core.internal.EngineOptions;
-import io.kcp.core.internal.RecordDecoder;
+import io.kcp.core.spi.RecordDecoder;
 import io.kcp.core.wiring.CoreWiring;
 import java.time.Duration;
 import java.util.Objects;

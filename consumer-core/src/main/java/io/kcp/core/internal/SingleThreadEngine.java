@@ -7,6 +7,7 @@ import io.kcp.core.EngineMetrics;
 import io.kcp.core.EngineState;
 import io.kcp.core.OffsetLedger;
 import io.kcp.core.spi.ClientMetrics;
+import io.kcp.core.spi.RecordProcessor;
 import io.kcp.core.spi.Committer;
 import io.kcp.core.spi.StartupCheck;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import dagger.Provides;
 import io.kcp.core.ConsumerFactory;
 import io.kcp.core.ConsumerSettings;
 import io.kcp.core.OffsetLedger;
-import io.kcp.core.internal.RecordProcessor;
+import io.kcp.core.spi.RecordProcessor;
 import io.kcp.core.internal.SingleThreadEngine;
 import io.kcp.core.internal.EngineOptions;
 import java.util.function.LongSupplier;

@@ -3,7 +3,7 @@ package io.kcp.core.wiring;
 import io.kcp.core.ConsumerEngine;
 import io.kcp.core.ConsumerFactory;
 import io.kcp.core.ConsumerSettings;
-import io.kcp.core.internal.RecordProcessor;
+import io.kcp.core.spi.RecordProcessor;
 import io.kcp.core.internal.EngineOptions;
 
 /**

@@ -4,7 +4,7 @@ import dagger.BindsInstance;
 import dagger.Component;
 import io.kcp.core.ConsumerFactory;
 import io.kcp.core.ConsumerSettings;
-import io.kcp.core.internal.RecordProcessor;
+import io.kcp.core.spi.RecordProcessor;
 import io.kcp.core.internal.SingleThreadEngine;
 import io.kcp.core.internal.EngineOptions;
 

@@ -1,4 +1,4 @@
-package io.kcp.core.internal;
+package io.kcp.core.spi;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 

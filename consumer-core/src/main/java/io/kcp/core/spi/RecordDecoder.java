@@ -1,4 +1,4 @@
-package io.kcp.core.internal;
+package io.kcp.core.spi;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -13,6 +13,7 @@ public final class RecordDecoder<K, V> {
   private final Deserializer<K> keys;
   private final Deserializer<V> values;
 
+  /** A decoder with these deserializers. */
   public RecordDecoder(Deserializer<K> keys, Deserializer<V> values) {
     this.keys = Objects.requireNonNull(keys, "keys");
     this.values = Objects.requireNonNull(values, "values");

@@ -1,0 +1,511 @@
+package io.kcp.worker.internal;
+
+import io.kcp.core.ConsumerFactory;
+import io.kcp.core.ConsumerSettings;
+import io.kcp.core.EngineMetrics;
+import io.kcp.core.EngineState;
+import io.kcp.core.OffsetLedger;
+import io.kcp.core.spi.ClientMetrics;
+import io.kcp.core.spi.Committer;
+import io.kcp.core.spi.RecordProcessor;
+import io.kcp.core.spi.StartupCheck;
+import io.kcp.worker.Ordering;
+import io.kcp.worker.WorkerMetrics;
+import io.kcp.worker.WorkerStrategyEngine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One poll thread, a pool of workers. The poll thread is the only one that touches the consumer,
+ * the ledger and the dispatcher: it hands records out, starts them through the dispatcher (which
+ * holds back records whose partition or key is busy), drains the workers' completions from a
+ * queue, commits what the ledger calls safe, and pauses partitions whose backlog is over the
+ * bound. It never blocks on a worker, so {@code max.poll.interval.ms} holds however slow the
+ * handler is.
+ *
+ * <p>{@link Ordering#NAIVE} skips the ledger on purpose: it commits the polled offsets right after
+ * {@code poll()} and hands everything to the pool.
+ */
+public final class WorkerEngine implements WorkerStrategyEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerEngine.class);
+  private static final long SAMPLE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final Duration BUSY_POLL = Duration.ofMillis(5);
+
+  /** What a worker reports back to the poll thread. */
+  private record Completion(
+      ConsumerRecord<byte[], byte[]> record,
+      Dispatcher.Lane lane,
+      int generation,
+      Throwable error,
+      long waitNanos,
+      long handlerNanos) {}
+
+  private final ConsumerSettings settings;
+  private final RecordProcessor processor;
+  private final ConsumerFactory consumerFactory;
+  private final WorkerConfig config;
+  private final LongSupplier nanoTime;
+  private final OffsetLedger ledger;
+  private final Committer committer;
+  private final Dispatcher dispatcher;
+  private final Semaphore permits;
+
+  private final AtomicReference<EngineState> state = new AtomicReference<>(EngineState.NEW);
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private final CountDownLatch closeSignal = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+  private final AtomicLong handled = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong inFlight = new AtomicLong();
+  private final AtomicLong waitNanos = new AtomicLong();
+  private final AtomicLong handlerNanos = new AtomicLong();
+  private final AtomicLong naiveCommits = new AtomicLong();
+  private final Map<TopicPartition, Boolean> assigned = new ConcurrentHashMap<>();
+
+  // poll-thread state
+  private final Map<TopicPartition, Integer> generation = new HashMap<>();
+  private final Map<TopicPartition, Integer> running = new HashMap<>();
+  private final Set<TopicPartition> paused = new HashSet<>();
+  private boolean pausedForTotal;
+  private long lastSampleNanos;
+
+  private volatile Consumer<byte[], byte[]> consumer;
+  private volatile ExecutorService workers;
+  private volatile Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+  private volatile int topicPartitions;
+  private volatile int pausedCount;
+  private volatile Map<TopicPartition, Long> recordsLag = Map.of();
+  private volatile Map<TopicPartition, Integer> inFlightSnapshot = Map.of();
+  private Thread pollThread;
+
+  public WorkerEngine(
+      ConsumerSettings settings,
+      RecordProcessor processor,
+      ConsumerFactory consumerFactory,
+      WorkerConfig config,
+      LongSupplier nanoTime,
+      OffsetLedger ledger) {
+    this.settings = settings;
+    this.processor = processor;
+    this.consumerFactory = consumerFactory;
+    this.config = config;
+    this.nanoTime = nanoTime;
+    this.ledger = ledger;
+    this.committer = new Committer(ledger, config.commitPolicy(), nanoTime);
+    this.dispatcher = new Dispatcher(config.ordering(), this::submit);
+    this.permits = new Semaphore(config.concurrency());
+  }
+
+  @Override
+  public synchronized void start() {
+    if (!state.compareAndSet(EngineState.NEW, EngineState.STARTING)) {
+      throw new IllegalStateException("engine already started (state " + state.get() + ")");
+    }
+    Map<String, Object> kafkaConfig = settings.toConsumerConfig();
+    if (config.ordering() == Ordering.NAIVE) {
+      LOG.warn("{}: NAIVE mode commits offsets right after poll, before processing, and runs"
+          + " records in any order: records are LOST on a crash or rebalance and REORDERED."
+          + " A teaching mode; do not use it for data you care about.", config.name());
+    }
+    try {
+      consumer = consumerFactory.create(kafkaConfig);
+      workers = Workers.create(config.concurrency(), config.virtualThreads(), config.name());
+    } catch (RuntimeException e) {
+      fail(e);
+      stopped.countDown();
+      throw e;
+    }
+    pollThread = new Thread(this::run, config.name() + "-poll");
+    pollThread.start();
+  }
+
+  private void run() {
+    Consumer<byte[], byte[]> c = consumer;
+    try {
+      int partitions = StartupCheck.awaitTopics(
+          c, settings, config.missingTopics(), config.startupTimeout(), closeSignal);
+      if (partitions < 0) {
+        return;
+      }
+      topicPartitions = partitions;
+      c.subscribe(settings.topics(), new Listener());
+      state.compareAndSet(EngineState.STARTING, EngineState.RUNNING);
+      while (!closing.get()) {
+        if (!drainCompletions(c)) {
+          break;
+        }
+        if (config.ordering() != Ordering.NAIVE) {
+          applyBackpressure(c);
+        }
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+          records = c.poll(inFlight.get() > 0 ? BUSY_POLL : settings.pollTimeout());
+        } catch (WakeupException e) {
+          if (closing.get()) {
+            break;
+          }
+          continue;
+        }
+        if (config.ordering() == Ordering.NAIVE) {
+          naiveCommitThenSubmit(c, records);
+        } else {
+          for (ConsumerRecord<byte[], byte[]> r : records) {
+            ledger.handOut(new TopicPartition(r.topic(), r.partition()), r.offset());
+            inFlight.incrementAndGet();
+            dispatcher.add(r);
+          }
+          committer.maybeCommit(c);
+        }
+        sample(c);
+      }
+    } catch (WakeupException e) {
+      // close() woke us inside a commit or rebalance: fall through to the drain
+    } catch (RuntimeException e) {
+      fail(e);
+    } finally {
+      shutdown(c);
+    }
+  }
+
+  /** The note's multi-worker consumer: commit what was polled, then hand it to the pool. */
+  private void naiveCommitThenSubmit(Consumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> polled = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      polled.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
+          (a, b) -> a.offset() >= b.offset() ? a : b);
+    }
+    c.commitAsync(polled, (done, error) -> {
+      if (error == null) {
+        naiveCommits.incrementAndGet();
+      }
+    });
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      inFlight.incrementAndGet();
+      dispatcher.add(r);
+    }
+  }
+
+  /** Starts a record on a worker (called by the dispatcher, on the poll thread). */
+  private void submit(ConsumerRecord<byte[], byte[]> r) {
+    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+    Dispatcher.Lane lane = dispatcher.laneOf(r);
+    int gen = generation.getOrDefault(tp, 0);
+    running.merge(tp, 1, Integer::sum);
+    long queuedAt = nanoTime.getAsLong();
+    workers.execute(() -> {
+      Throwable error = null;
+      long startedAt = queuedAt;
+      boolean acquired = false;
+      try {
+        permits.acquire(); // the concurrency bound, for virtual threads as for a platform pool
+        acquired = true;
+        startedAt = nanoTime.getAsLong();
+        processor.process(r);
+      } catch (InterruptedException e) {
+        error = e;
+        Thread.currentThread().interrupt();
+      } catch (Throwable t) {
+        error = t;
+      } finally {
+        if (acquired) {
+          permits.release();
+        }
+        completions.add(new Completion(r, lane, gen, error, startedAt - queuedAt,
+            nanoTime.getAsLong() - startedAt));
+      }
+    });
+  }
+
+  /** Applies every completion waiting; false when a record failed and the engine must stop. */
+  private boolean drainCompletions(Consumer<byte[], byte[]> c) {
+    Completion done;
+    boolean ok = true;
+    while ((done = completions.poll()) != null) {
+      ok &= apply(c, done);
+    }
+    return ok;
+  }
+
+  private boolean apply(Consumer<byte[], byte[]> c, Completion done) {
+    ConsumerRecord<byte[], byte[]> r = done.record();
+    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+    inFlight.decrementAndGet();
+    running.computeIfPresent(tp, (k, v) -> v <= 1 ? null : v - 1);
+    waitNanos.addAndGet(done.waitNanos());
+    handlerNanos.addAndGet(done.handlerNanos());
+    if (done.error() != null) {
+      failed.incrementAndGet();
+      fail(new IllegalStateException(
+          "handler failed on " + tp + " offset " + r.offset() + ": " + done.error(), done.error()));
+      return false; // its offset never finishes: nothing at or past it is committed
+    }
+    handled.incrementAndGet();
+    if (config.ordering() == Ordering.NAIVE) {
+      return true;
+    }
+    boolean current = done.generation() == generation.getOrDefault(tp, 0);
+    if (current) {
+      dispatcher.finished(done.lane());
+    }
+    if (ledger.finish(tp, r.offset())) {
+      committer.recordFinished(c);
+    }
+    return true;
+  }
+
+  /**
+   * Pauses partitions whose backlog (in flight plus finished ones waiting behind a slow one)
+   * reached the bound, and every partition while the total reached its bound; resumes them at
+   * half. Paused partitions are still polled (poll returns nothing for them), so the consumer
+   * stays in the group.
+   */
+  private void applyBackpressure(Consumer<byte[], byte[]> c) {
+    long total = ledger.inFlight();
+    pausedForTotal = pausedForTotal ? total > config.maxInFlight() / 2 : total >= config.maxInFlight();
+    int hi = config.maxInFlightPerPartition();
+    List<TopicPartition> toPause = new ArrayList<>();
+    List<TopicPartition> toResume = new ArrayList<>();
+    for (TopicPartition tp : assigned.keySet()) {
+      int backlog = ledger.backlog(tp);
+      boolean isPaused = paused.contains(tp);
+      boolean want = pausedForTotal || backlog >= hi || (isPaused && backlog > hi / 2);
+      if (want && !isPaused) {
+        toPause.add(tp);
+      } else if (!want && isPaused) {
+        toResume.add(tp);
+      }
+    }
+    if (!toPause.isEmpty()) {
+      c.pause(toPause);
+      paused.addAll(toPause);
+    }
+    if (!toResume.isEmpty()) {
+      c.resume(toResume);
+      paused.removeAll(toResume);
+    }
+    pausedCount = paused.size();
+  }
+
+  private void sample(Consumer<byte[], byte[]> c) {
+    long now = nanoTime.getAsLong();
+    if (now - lastSampleNanos < SAMPLE_EVERY_NANOS) {
+      return;
+    }
+    lastSampleNanos = now;
+    if (config.ordering() != Ordering.NAIVE) {
+      Map<TopicPartition, Integer> snap = new HashMap<>();
+      for (TopicPartition tp : ledger.partitions()) {
+        int n = ledger.inFlight(tp);
+        if (n > 0) {
+          snap.put(tp, n);
+        }
+      }
+      inFlightSnapshot = Map.copyOf(snap);
+    }
+    recordsLag = ClientMetrics.recordsLag(c);
+  }
+
+  /**
+   * Waits (bounded) for records of {@code partitions} that are running; records that only wait
+   * in the dispatcher were dropped before, so they never start.
+   */
+  private void awaitRunning(Consumer<byte[], byte[]> c, Collection<TopicPartition> partitions, Duration timeout) {
+    long deadline = nanoTime.getAsLong() + timeout.toNanos();
+    while (partitions.stream().anyMatch(running::containsKey)) {
+      long left = deadline - nanoTime.getAsLong();
+      if (left <= 0) {
+        LOG.warn("{}: records of {} still running after {}; their offsets stay uncommitted",
+            config.name(), partitions, timeout);
+        return;
+      }
+      try {
+        Completion done = completions.poll(left, TimeUnit.NANOSECONDS);
+        if (done != null) {
+          apply(c, done);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void shutdown(Consumer<byte[], byte[]> c) {
+    try {
+      dispatcher.clear(); // waiting records never start; they stay uncommitted
+      Collection<TopicPartition> all = new ArrayList<>(running.keySet());
+      if (config.ordering() == Ordering.NAIVE) {
+        workers.shutdown(); // naive: let the pool run what it holds
+        awaitTermination(closeTimeout);
+      } else {
+        awaitRunning(c, all, closeTimeout);
+        drainCompletions(c);
+        committer.commitAllSync(c, closeTimeout);
+      }
+    } catch (RuntimeException e) {
+      fail(e);
+    } finally {
+      workers.shutdownNow();
+      try {
+        c.close(closeTimeout);
+      } catch (RuntimeException e) {
+        LOG.warn("closing the consumer failed: {}", e.toString());
+      }
+      assigned.clear();
+      recordsLag = Map.of();
+      inFlightSnapshot = Map.of();
+      state.getAndUpdate(s -> s == EngineState.FAILED ? s : EngineState.CLOSED);
+      stopped.countDown();
+    }
+  }
+
+  private void awaitTermination(Duration timeout) {
+    try {
+      workers.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void fail(Throwable e) {
+    failure.compareAndSet(null, e);
+    state.set(EngineState.FAILED);
+    LOG.error("{}: {}", config.name(), e.getMessage());
+  }
+
+  @Override
+  public void close(Duration timeout) {
+    if (state.get() == EngineState.NEW) {
+      state.compareAndSet(EngineState.NEW, EngineState.CLOSED);
+      return;
+    }
+    closeTimeout = timeout;
+    if (closing.compareAndSet(false, true)) {
+      state.getAndUpdate(x -> x.isTerminal() ? x : EngineState.CLOSING);
+      closeSignal.countDown();
+      Consumer<byte[], byte[]> c = consumer;
+      if (c != null) {
+        c.wakeup();
+      }
+    }
+    if (Thread.currentThread() == pollThread) {
+      return;
+    }
+    try {
+      if (!stopped.await(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+        LOG.warn("{} did not stop within {}", config.name(), timeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public EngineState state() {
+    return state.get();
+  }
+
+  @Override
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure.get());
+  }
+
+  @Override
+  public EngineMetrics metrics() {
+    boolean naive = config.ordering() == Ordering.NAIVE;
+    int assignedNow = assigned.size();
+    return new EngineMetrics(
+        handled.get(),
+        failed.get(),
+        inFlight.get(),
+        naive ? naiveCommits.get() : committer.commits(),
+        committer.failures(),
+        committer.latencyAvgMillis(),
+        committer.latencyMaxMillis(),
+        1,
+        state.get() == EngineState.RUNNING && assignedNow == 0 ? 1 : 0,
+        0,
+        topicPartitions,
+        assignedNow,
+        committer.committed(),
+        recordsLag);
+  }
+
+  @Override
+  public WorkerMetrics workerMetrics() {
+    long done = handled.get() + failed.get();
+    return new WorkerMetrics(
+        config.ordering(),
+        config.concurrency(),
+        config.virtualThreads(),
+        pausedCount,
+        inFlightSnapshot,
+        done == 0 ? 0 : waitNanos.get() / 1e6 / done,
+        done == 0 ? 0 : handlerNanos.get() / 1e6 / done);
+  }
+
+  private final class Listener implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      // inside poll(), on the poll thread: stop starting their records, let the running ones
+      // finish (bounded), commit what finished, then let go
+      forgetLanes(partitions);
+      if (config.ordering() != Ordering.NAIVE) {
+        awaitRunning(consumer, partitions, config.drainTimeout());
+        committer.commitSync(consumer, ledger.revoke(partitions), closeTimeout);
+      }
+      partitions.forEach(assigned::remove);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      partitions.forEach(tp -> assigned.put(tp, Boolean.TRUE));
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      forgetLanes(partitions);
+      ledger.forget(partitions); // someone else may own them already: commit nothing
+      partitions.forEach(assigned::remove);
+    }
+
+    private void forgetLanes(Collection<TopicPartition> partitions) {
+      dispatcher.drop(partitions);
+      paused.removeAll(partitions);
+      for (TopicPartition tp : partitions) {
+        generation.merge(tp, 1, Integer::sum);
+      }
+    }
+  }
+}
