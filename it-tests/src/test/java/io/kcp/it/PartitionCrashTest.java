@@ -7,8 +7,6 @@ import io.kcp.sandbox.AuditReport;
 import io.kcp.sandbox.KafkaSandbox;
 import io.kcp.sandbox.Workload;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,30 +38,15 @@ class PartitionCrashTest {
 
   private Process consume(String bootstrap, String topic, String group, Path audit, boolean untilDrained)
       throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.kcp.cli.Kcp", "consume",
+    List<String> args = new ArrayList<>(List.of("consume",
         "-b", bootstrap, "--topic", topic, "--group", group,
         "--strategy", "partition", "--threads", String.valueOf(THREADS),
         "--handler-latency", "1ms", "--commit-every", String.valueOf(COMMIT_EVERY),
         "--commit-interval", "10s", "--static-membership", "--audit", audit.toString()));
     if (untilDrained) {
-      cmd.add("--until-drained");
+      args.add("--until-drained");
     }
-    return new ProcessBuilder(cmd)
-        .redirectOutput(dir.resolve(audit.getFileName() + ".out").toFile())
-        .redirectError(dir.resolve(audit.getFileName() + ".err").toFile())
-        .start();
-  }
-
-  private static long lines(Path file) {
-    try {
-      return Files.exists(file) ? Files.lines(file).count() : 0;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (UncheckedIOException e) {
-      return 0; // a line being written (not UTF-8 yet); try again
-    }
+    return KcpProcess.start(dir, audit.getFileName().toString(), args);
   }
 
   @Test
@@ -79,10 +62,9 @@ class PartitionCrashTest {
       Process p = consume(kafka.bootstrapServers(), topic, group, audit, false);
       try {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
-            .until(() -> lines(audit) >= 3_000 || !p.isAlive());
+            .until(() -> KcpProcess.lines(audit) >= 3_000 || !p.isAlive());
         assertThat(p.isAlive()).as("run %d is still consuming when killed: %s", run,
-            Files.exists(dir.resolve(audit.getFileName() + ".err"))
-                ? Files.readString(dir.resolve(audit.getFileName() + ".err")) : "").isTrue();
+            KcpProcess.stderr(dir, audit.getFileName().toString())).isTrue();
       } finally {
         p.destroyForcibly(); // SIGKILL: no shutdown hook, no final commit
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -98,7 +80,7 @@ class PartitionCrashTest {
       p.destroyForcibly();
     }
     assertThat(exited).as("the final run drains the topic and exits").isTrue();
-    assertThat(p.exitValue()).as(Files.readString(dir.resolve("run-final.tsv.err"))).isZero();
+    assertThat(p.exitValue()).as(KcpProcess.stderr(dir, "run-final.tsv")).isZero();
 
     AuditReport report = AuditReport.of(kafka.bootstrapServers(), topic, audits);
     long bound = (long) KILLS * THREADS * 2 * COMMIT_EVERY;

@@ -11,6 +11,8 @@ import org.apache.kafka.common.TopicPartition;
  * @param concurrency the number of workers
  * @param virtualThreads whether the workers are virtual threads
  * @param pausedPartitions partitions paused by backpressure right now
+ * @param backlog records at or after the safe offsets, over all partitions: in flight plus finished
+ *     ones waiting behind an unfinished one (what backpressure bounds)
  * @param inFlightPerPartition records handed out and not finished, per partition (refreshed about
  *     every 100 ms)
  * @param queueWaitAvgMillis mean time a record waited between poll and a worker starting it
@@ -21,6 +23,7 @@ public record WorkerMetrics(
     int concurrency,
     boolean virtualThreads,
     int pausedPartitions,
+    long backlog,
     Map<TopicPartition, Integer> inFlightPerPartition,
     double queueWaitAvgMillis,
     double handlerAvgMillis) {

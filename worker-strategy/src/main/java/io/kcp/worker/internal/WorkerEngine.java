@@ -102,6 +102,7 @@ public final class WorkerEngine implements WorkerStrategyEngine {
   private volatile Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
   private volatile int topicPartitions;
   private volatile int pausedCount;
+  private volatile long backlogTotal;
   private volatile Map<TopicPartition, Long> recordsLag = Map.of();
   private volatile Map<TopicPartition, Integer> inFlightSnapshot = Map.of();
   private Thread pollThread;
@@ -285,13 +286,18 @@ public final class WorkerEngine implements WorkerStrategyEngine {
   }
 
   /**
-   * Pauses partitions whose backlog (in flight plus finished ones waiting behind a slow one)
-   * reached the bound, and every partition while the total reached its bound; resumes them at
-   * half. Paused partitions are still polled (poll returns nothing for them), so the consumer
-   * stays in the group.
+   * Pauses partitions whose backlog (in flight plus finished ones waiting behind an unfinished one)
+   * reached the per-partition bound, and every partition while the total backlog reached
+   * {@code maxInFlight}; resumes them at half. Paused partitions are still polled (poll returns
+   * nothing for them), so the consumer stays in the group. The total backlog can pass the bound
+   * by at most one poll's records ({@code max.poll.records}): that, plus what finished but was not
+   * committed yet, is what a crash can re-deliver.
    */
   private void applyBackpressure(Consumer<byte[], byte[]> c) {
-    long total = ledger.inFlight();
+    long total = 0;
+    for (TopicPartition tp : ledger.partitions()) {
+      total += ledger.backlog(tp);
+    }
     pausedForTotal = pausedForTotal ? total > config.maxInFlight() / 2 : total >= config.maxInFlight();
     int hi = config.maxInFlightPerPartition();
     List<TopicPartition> toPause = new ArrayList<>();
@@ -315,6 +321,7 @@ public final class WorkerEngine implements WorkerStrategyEngine {
       paused.removeAll(toResume);
     }
     pausedCount = paused.size();
+    backlogTotal = total;
   }
 
   private void sample(Consumer<byte[], byte[]> c) {
@@ -470,6 +477,7 @@ public final class WorkerEngine implements WorkerStrategyEngine {
         config.concurrency(),
         config.virtualThreads(),
         pausedCount,
+        backlogTotal,
         inFlightSnapshot,
         done == 0 ? 0 : waitNanos.get() / 1e6 / done,
         done == 0 ? 0 : handlerNanos.get() / 1e6 / done);

@@ -1,0 +1,57 @@
+package io.kcp.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * {@code kcp} in a JVM of its own, as a user would run it, so a test can SIGKILL it. Its stdout
+ * and stderr go to files next to its audit file.
+ */
+final class KcpProcess {
+  private KcpProcess() {}
+
+  /** Starts {@code java -cp <test classpath> io.kcp.cli.Kcp args...} with this JVM's java. */
+  static Process start(Path logDir, String name, List<String> args) throws IOException {
+    return start(Path.of(System.getProperty("java.home")), logDir, name, args);
+  }
+
+  /** The same with another Java runtime (e.g. a newer one, for virtual threads). */
+  static Process start(Path javaHome, Path logDir, String name, List<String> args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(javaHome.resolve("bin").resolve("java").toString(),
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.kcp.cli.Kcp"));
+    cmd.addAll(args);
+    return new ProcessBuilder(cmd)
+        .redirectOutput(logDir.resolve(name + ".out").toFile())
+        .redirectError(logDir.resolve(name + ".err").toFile())
+        .start();
+  }
+
+  /** What the process printed on stderr (for assertion messages). */
+  static String stderr(Path logDir, String name) {
+    try {
+      Path f = logDir.resolve(name + ".err");
+      return Files.exists(f) ? Files.readString(f) : "";
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  /** Complete lines in a file that another process is appending to (0 if it does not exist yet). */
+  static long lines(Path file) {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    try (Stream<String> s = Files.lines(file)) {
+      return s.count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (UncheckedIOException e) {
+      return 0; // a line half written: ask again
+    }
+  }
+}
