@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
 public final class WorkerEngine implements WorkerStrategyEngine {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerEngine.class);
   private static final long SAMPLE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-  private static final Duration BUSY_POLL = Duration.ofMillis(5);
+  /** Longest wait for a completion before polling again while work is in flight. */
+  private static final Duration BUSY_WAIT = Duration.ofMillis(5);
 
   /** What a worker reports back to the poll thread. */
   private record Completion(
@@ -166,9 +167,12 @@ public final class WorkerEngine implements WorkerStrategyEngine {
         if (config.ordering() != Ordering.NAIVE) {
           applyBackpressure(c);
         }
+        // with work in flight, poll without blocking and wait on the completion queue instead:
+        // a finished record then releases its lane's next one at once, not after a poll timeout
+        boolean busy = inFlight.get() > 0;
         ConsumerRecords<byte[], byte[]> records;
         try {
-          records = c.poll(inFlight.get() > 0 ? BUSY_POLL : settings.pollTimeout());
+          records = c.poll(busy ? Duration.ZERO : settings.pollTimeout());
         } catch (WakeupException e) {
           if (closing.get()) {
             break;
@@ -184,6 +188,9 @@ public final class WorkerEngine implements WorkerStrategyEngine {
             dispatcher.add(r);
           }
           committer.maybeCommit(c);
+        }
+        if (busy && records.isEmpty() && !awaitCompletion(c)) {
+          break;
         }
         sample(c);
       }
@@ -246,6 +253,17 @@ public final class WorkerEngine implements WorkerStrategyEngine {
             nanoTime.getAsLong() - startedAt));
       }
     });
+  }
+
+  /** Waits up to {@link #BUSY_WAIT} for one completion and applies it; false on a failed record. */
+  private boolean awaitCompletion(Consumer<byte[], byte[]> c) {
+    try {
+      Completion done = completions.poll(BUSY_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+      return done == null || apply(c, done);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Applies every completion waiting; false when a record failed and the engine must stop. */
