@@ -9,17 +9,15 @@ import io.kcp.core.OffsetLedger;
 import io.kcp.core.spi.ClientMetrics;
 import io.kcp.core.spi.RecordProcessor;
 import io.kcp.core.spi.Committer;
+import io.kcp.core.spi.EngineLifecycle;
 import io.kcp.core.spi.StartupCheck;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -51,18 +49,13 @@ public final class SingleThreadEngine implements ConsumerEngine {
   private final OffsetLedger ledger;
   private final Committer committer;
 
-  private final AtomicReference<EngineState> state = new AtomicReference<>(EngineState.NEW);
-  private final AtomicReference<Throwable> failure = new AtomicReference<>();
-  private final AtomicBoolean closing = new AtomicBoolean();
-  private final CountDownLatch closeSignal = new CountDownLatch(1);
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final EngineLifecycle life;
   private final AtomicLong handled = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
   private final Map<TopicPartition, Boolean> assigned = new ConcurrentHashMap<>();
 
   private volatile Consumer<byte[], byte[]> consumer;
-  private volatile Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
   private volatile int topicPartitions;
   private volatile Map<TopicPartition, Long> recordsLag = Map.of();
   private Thread thread;
@@ -82,21 +75,21 @@ public final class SingleThreadEngine implements ConsumerEngine {
     this.nanoTime = nanoTime;
     this.ledger = ledger;
     this.committer = new Committer(ledger, options.commitPolicy(), nanoTime);
+    this.life = new EngineLifecycle(options.threadName());
   }
 
   @Override
   public synchronized void start() {
-    if (!state.compareAndSet(EngineState.NEW, EngineState.STARTING)) {
-      throw new IllegalStateException("engine already started (state " + state.get() + ")");
-    }
+    life.beginStart();
     try {
       consumer = consumerFactory.create(settings.toConsumerConfig());
     } catch (RuntimeException e) {
-      fail(e);
-      stopped.countDown();
+      life.fail(e);
+      life.stopped();
       throw e;
     }
     thread = new Thread(this::run, options.threadName());
+    life.pollThread(thread);
     thread.start();
   }
 
@@ -104,19 +97,19 @@ public final class SingleThreadEngine implements ConsumerEngine {
     Consumer<byte[], byte[]> c = consumer;
     try {
       int partitions = StartupCheck.awaitTopics(
-          c, settings, options.missingTopics(), options.startupTimeout(), closeSignal);
+          c, settings, options.missingTopics(), options.startupTimeout(), life.closeSignal());
       if (partitions < 0) {
         return; // closed while waiting
       }
       topicPartitions = partitions;
       c.subscribe(settings.topics(), new Listener());
-      state.compareAndSet(EngineState.STARTING, EngineState.RUNNING);
-      while (!closing.get()) {
+      life.running();
+      while (!life.closing()) {
         ConsumerRecords<byte[], byte[]> records;
         try {
           records = c.poll(settings.pollTimeout());
         } catch (WakeupException e) {
-          if (closing.get()) {
+          if (life.closing()) {
             break;
           }
           continue;
@@ -130,7 +123,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
     } catch (WakeupException e) {
       // close() woke us inside a commit or rebalance: fall through to the final commit
     } catch (RuntimeException e) {
-      fail(e);
+      life.fail(e);
     } finally {
       finish(c);
     }
@@ -139,7 +132,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
   /** Handles a batch in order; returns false when the engine must stop. */
   private boolean handleBatch(Consumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records) {
     for (ConsumerRecord<byte[], byte[]> record : records) {
-      if (closing.get()) {
+      if (life.closing()) {
         return false; // the rest of the batch is not handed out, so not committed: redelivered later
       }
       TopicPartition tp = new TopicPartition(record.topic(), record.partition());
@@ -150,7 +143,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
       } catch (Exception e) {
         inFlight.decrementAndGet();
         failed.incrementAndGet();
-        fail(new RecordFailedException(
+        life.fail(new RecordFailedException(
             "handler failed on " + tp + " offset " + record.offset() + ": " + e, e));
         return false; // nothing past this record is committed
       }
@@ -174,67 +167,42 @@ public final class SingleThreadEngine implements ConsumerEngine {
 
   private void finish(Consumer<byte[], byte[]> c) {
     try {
-      committer.commitAllSync(c, closeTimeout);
+      committer.commitAllSync(c, life.closeTimeout());
     } finally {
       try {
-        c.close(closeTimeout);
+        c.close(life.closeTimeout());
       } catch (RuntimeException e) {
         LOG.warn("closing the consumer failed: {}", e.toString());
       }
       assigned.clear();
       recordsLag = Map.of();
-      state.getAndUpdate(s -> s == EngineState.FAILED ? s : EngineState.CLOSED);
-      stopped.countDown();
+      life.stopped();
     }
-  }
-
-  private void fail(Throwable e) {
-    failure.compareAndSet(null, e);
-    state.set(EngineState.FAILED);
-    LOG.error("{}: {}", options.threadName(), e.getMessage());
   }
 
   @Override
   public void close(Duration timeout) {
-    EngineState s = state.get();
-    if (s == EngineState.NEW) {
-      state.compareAndSet(EngineState.NEW, EngineState.CLOSED);
-      return;
-    }
-    closeTimeout = timeout;
-    if (closing.compareAndSet(false, true)) {
-      state.getAndUpdate(x -> x.isTerminal() ? x : EngineState.CLOSING);
-      closeSignal.countDown();
+    life.close(timeout, () -> {
       Consumer<byte[], byte[]> c = consumer;
       if (c != null) {
         c.wakeup();
       }
-    }
-    if (Thread.currentThread() == thread) {
-      return; // called from the handler: the loop stops after this record
-    }
-    try {
-      if (!stopped.await(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS)) {
-        LOG.warn("{} did not stop within {}", options.threadName(), timeout);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    });
   }
 
   @Override
   public EngineState state() {
-    return state.get();
+    return life.state();
   }
 
   @Override
   public Optional<Throwable> failure() {
-    return Optional.ofNullable(failure.get());
+    return life.failure();
   }
 
   @Override
   public EngineMetrics metrics() {
-    EngineState s = state.get();
+    EngineState s = life.state();
     int assignedNow = assigned.size();
     boolean running = s == EngineState.RUNNING;
     return new EngineMetrics(
@@ -258,7 +226,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       // Runs inside poll() on the engine thread: nothing is in flight between records.
-      committer.commitSync(consumer, ledger.revoke(partitions), closeTimeout);
+      committer.commitSync(consumer, ledger.revoke(partitions), life.closeTimeout());
       partitions.forEach(assigned::remove);
     }
 

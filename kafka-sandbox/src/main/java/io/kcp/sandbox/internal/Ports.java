@@ -74,17 +74,17 @@ public final class Ports {
   /** Whether a {@link BindException} (or "Address already in use") is anywhere in the chain. */
   public static boolean isBindFailure(Throwable failure) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    List<Throwable> todo = new ArrayList<>(List.of(failure));
-    while (!todo.isEmpty()) {
-      Throwable t = todo.remove(todo.size() - 1);
+    List<Throwable> pending = new ArrayList<>(List.of(failure));
+    while (!pending.isEmpty()) {
+      Throwable t = pending.remove(pending.size() - 1);
       if (t == null || !seen.add(t)) {
         continue;
       }
       if (t instanceof BindException || isBindMessage(t.getMessage())) {
         return true;
       }
-      todo.add(t.getCause());
-      todo.addAll(List.of(t.getSuppressed()));
+      pending.add(t.getCause());
+      pending.addAll(List.of(t.getSuppressed()));
     }
     return false;
   }

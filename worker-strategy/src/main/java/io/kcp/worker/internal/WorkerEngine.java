@@ -7,6 +7,7 @@ import io.kcp.core.EngineState;
 import io.kcp.core.OffsetLedger;
 import io.kcp.core.spi.ClientMetrics;
 import io.kcp.core.spi.Committer;
+import io.kcp.core.spi.EngineLifecycle;
 import io.kcp.core.spi.RecordProcessor;
 import io.kcp.core.spi.StartupCheck;
 import io.kcp.worker.Ordering;
@@ -22,14 +23,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -77,11 +75,7 @@ public final class WorkerEngine implements WorkerStrategyEngine {
   private final Dispatcher dispatcher;
   private final Semaphore permits;
 
-  private final AtomicReference<EngineState> state = new AtomicReference<>(EngineState.NEW);
-  private final AtomicReference<Throwable> failure = new AtomicReference<>();
-  private final AtomicBoolean closing = new AtomicBoolean();
-  private final CountDownLatch closeSignal = new CountDownLatch(1);
-  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final EngineLifecycle life;
   private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
   private final AtomicLong handled = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
@@ -100,7 +94,6 @@ public final class WorkerEngine implements WorkerStrategyEngine {
 
   private volatile Consumer<byte[], byte[]> consumer;
   private volatile ExecutorService workers;
-  private volatile Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
   private volatile int topicPartitions;
   private volatile int pausedCount;
   private volatile long backlogTotal;
@@ -124,13 +117,12 @@ public final class WorkerEngine implements WorkerStrategyEngine {
     this.committer = new Committer(ledger, config.commitPolicy(), nanoTime);
     this.dispatcher = new Dispatcher(config.ordering(), this::submit);
     this.permits = new Semaphore(config.concurrency());
+    this.life = new EngineLifecycle(config.name());
   }
 
   @Override
   public synchronized void start() {
-    if (!state.compareAndSet(EngineState.NEW, EngineState.STARTING)) {
-      throw new IllegalStateException("engine already started (state " + state.get() + ")");
-    }
+    life.beginStart();
     Map<String, Object> kafkaConfig = settings.toConsumerConfig();
     if (config.ordering() == Ordering.NAIVE) {
       LOG.warn("{}: NAIVE mode commits offsets right after poll, before processing, and runs"
@@ -141,11 +133,12 @@ public final class WorkerEngine implements WorkerStrategyEngine {
       consumer = consumerFactory.create(kafkaConfig);
       workers = Workers.create(config.concurrency(), config.virtualThreads(), config.name());
     } catch (RuntimeException e) {
-      fail(e);
-      stopped.countDown();
+      life.fail(e);
+      life.stopped();
       throw e;
     }
     pollThread = new Thread(this::run, config.name() + "-poll");
+    life.pollThread(pollThread);
     pollThread.start();
   }
 
@@ -153,14 +146,14 @@ public final class WorkerEngine implements WorkerStrategyEngine {
     Consumer<byte[], byte[]> c = consumer;
     try {
       int partitions = StartupCheck.awaitTopics(
-          c, settings, config.missingTopics(), config.startupTimeout(), closeSignal);
+          c, settings, config.missingTopics(), config.startupTimeout(), life.closeSignal());
       if (partitions < 0) {
         return;
       }
       topicPartitions = partitions;
       c.subscribe(settings.topics(), new Listener());
-      state.compareAndSet(EngineState.STARTING, EngineState.RUNNING);
-      while (!closing.get()) {
+      life.running();
+      while (!life.closing()) {
         if (!drainCompletions(c)) {
           break;
         }
@@ -174,7 +167,7 @@ public final class WorkerEngine implements WorkerStrategyEngine {
         try {
           records = c.poll(busy ? Duration.ZERO : settings.pollTimeout());
         } catch (WakeupException e) {
-          if (closing.get()) {
+          if (life.closing()) {
             break;
           }
           continue;
@@ -197,7 +190,7 @@ public final class WorkerEngine implements WorkerStrategyEngine {
     } catch (WakeupException e) {
       // close() woke us inside a commit or rebalance: fall through to the drain
     } catch (RuntimeException e) {
-      fail(e);
+      life.fail(e);
     } finally {
       shutdown(c);
     }
@@ -285,7 +278,7 @@ public final class WorkerEngine implements WorkerStrategyEngine {
     handlerNanos.addAndGet(done.handlerNanos());
     if (done.error() != null) {
       failed.incrementAndGet();
-      fail(new IllegalStateException(
+      life.fail(new IllegalStateException(
           "handler failed on " + tp + " offset " + r.offset() + ": " + done.error(), done.error()));
       return false; // its offset never finishes: nothing at or past it is committed
     }
@@ -392,26 +385,25 @@ public final class WorkerEngine implements WorkerStrategyEngine {
       Collection<TopicPartition> all = new ArrayList<>(running.keySet());
       if (config.ordering() == Ordering.NAIVE) {
         workers.shutdown(); // naive: let the pool run what it holds
-        awaitTermination(closeTimeout);
+        awaitTermination(life.closeTimeout());
       } else {
-        awaitRunning(c, all, closeTimeout);
+        awaitRunning(c, all, life.closeTimeout());
         drainCompletions(c);
-        committer.commitAllSync(c, closeTimeout);
+        committer.commitAllSync(c, life.closeTimeout());
       }
     } catch (RuntimeException e) {
-      fail(e);
+      life.fail(e);
     } finally {
       workers.shutdownNow();
       try {
-        c.close(closeTimeout);
+        c.close(life.closeTimeout());
       } catch (RuntimeException e) {
         LOG.warn("closing the consumer failed: {}", e.toString());
       }
       assigned.clear();
       recordsLag = Map.of();
       inFlightSnapshot = Map.of();
-      state.getAndUpdate(s -> s == EngineState.FAILED ? s : EngineState.CLOSED);
-      stopped.countDown();
+      life.stopped();
     }
   }
 
@@ -423,47 +415,24 @@ public final class WorkerEngine implements WorkerStrategyEngine {
     }
   }
 
-  private void fail(Throwable e) {
-    failure.compareAndSet(null, e);
-    state.set(EngineState.FAILED);
-    LOG.error("{}: {}", config.name(), e.getMessage());
-  }
-
   @Override
   public void close(Duration timeout) {
-    if (state.get() == EngineState.NEW) {
-      state.compareAndSet(EngineState.NEW, EngineState.CLOSED);
-      return;
-    }
-    closeTimeout = timeout;
-    if (closing.compareAndSet(false, true)) {
-      state.getAndUpdate(x -> x.isTerminal() ? x : EngineState.CLOSING);
-      closeSignal.countDown();
+    life.close(timeout, () -> {
       Consumer<byte[], byte[]> c = consumer;
       if (c != null) {
         c.wakeup();
       }
-    }
-    if (Thread.currentThread() == pollThread) {
-      return;
-    }
-    try {
-      if (!stopped.await(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
-        LOG.warn("{} did not stop within {}", config.name(), timeout);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    });
   }
 
   @Override
   public EngineState state() {
-    return state.get();
+    return life.state();
   }
 
   @Override
   public Optional<Throwable> failure() {
-    return Optional.ofNullable(failure.get());
+    return life.failure();
   }
 
   @Override
@@ -479,7 +448,7 @@ public final class WorkerEngine implements WorkerStrategyEngine {
         committer.latencyAvgMillis(),
         committer.latencyMaxMillis(),
         1,
-        state.get() == EngineState.RUNNING && assignedNow == 0 ? 1 : 0,
+        life.state() == EngineState.RUNNING && assignedNow == 0 ? 1 : 0,
         0,
         topicPartitions,
         assignedNow,
@@ -509,7 +478,7 @@ public final class WorkerEngine implements WorkerStrategyEngine {
       forgetLanes(partitions);
       if (config.ordering() != Ordering.NAIVE) {
         awaitRunning(consumer, partitions, config.drainTimeout());
-        committer.commitSync(consumer, ledger.revoke(partitions), closeTimeout);
+        committer.commitSync(consumer, ledger.revoke(partitions), life.closeTimeout());
       }
       partitions.forEach(assigned::remove);
     }

@@ -1,0 +1,121 @@
+package io.kcp.core.spi;
+
+import io.kcp.core.ConsumerEngine;
+import io.kcp.core.EngineState;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life cycle every poll-loop engine shares: NEW → STARTING → RUNNING → CLOSING → CLOSED (or
+ * FAILED), the close request that wakes the poll thread, and the wait for it to stop.
+ *
+ * <p>The poll thread calls {@link #running()}, {@link #fail}, and finally {@link #stopped()};
+ * {@link #close} may be called from any thread, including the poll thread itself (a handler that
+ * closes its own engine), in which case it does not wait.
+ */
+public final class EngineLifecycle {
+  private static final Logger LOG = LoggerFactory.getLogger(EngineLifecycle.class);
+
+  private final String name;
+  private final AtomicReference<EngineState> state = new AtomicReference<>(EngineState.NEW);
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final CountDownLatch closeSignal = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile Duration closeTimeout = ConsumerEngine.DEFAULT_CLOSE_TIMEOUT;
+  private volatile Thread pollThread;
+
+  /** A life cycle for the engine called {@code name} (in logs). */
+  public EngineLifecycle(String name) {
+    this.name = name;
+  }
+
+  /**
+   * NEW → STARTING.
+   *
+   * @throws IllegalStateException if the engine was started before
+   */
+  public void beginStart() {
+    if (!state.compareAndSet(EngineState.NEW, EngineState.STARTING)) {
+      throw new IllegalStateException("engine already started (state " + state.get() + ")");
+    }
+  }
+
+  /** The thread that polls; {@link #close} called on it does not wait for itself. */
+  public void pollThread(Thread thread) {
+    this.pollThread = thread;
+  }
+
+  /** STARTING → RUNNING (no change if closing or failed meanwhile). */
+  public void running() {
+    state.compareAndSet(EngineState.STARTING, EngineState.RUNNING);
+  }
+
+  /** Records the first failure and turns FAILED. */
+  public void fail(Throwable e) {
+    failure.compareAndSet(null, e);
+    state.set(EngineState.FAILED);
+    LOG.error("{}: {}", name, e.getMessage());
+  }
+
+  /** Whether a close was requested. */
+  public boolean closing() {
+    return closeSignal.getCount() == 0;
+  }
+
+  /** Counted down when a close is requested: waits (e.g. for a missing topic) end on it. */
+  public CountDownLatch closeSignal() {
+    return closeSignal;
+  }
+
+  /** The bound the last close asked for (for the final commit and drain). */
+  public Duration closeTimeout() {
+    return closeTimeout;
+  }
+
+  /** The poll thread is done: CLOSED unless FAILED; {@link #close} callers stop waiting. */
+  public void stopped() {
+    state.getAndUpdate(s -> s == EngineState.FAILED ? s : EngineState.CLOSED);
+    stopped.countDown();
+  }
+
+  /**
+   * Requests a close and waits (bounded) until the poll thread stopped. A never-started engine is
+   * simply CLOSED. {@code wakeup} runs once, on the first request (it wakes a blocked poll).
+   */
+  public void close(Duration timeout, Runnable wakeup) {
+    if (state.compareAndSet(EngineState.NEW, EngineState.CLOSED)) {
+      return;
+    }
+    closeTimeout = timeout;
+    if (closeSignal.getCount() > 0) {
+      closeSignal.countDown();
+      state.getAndUpdate(x -> x.isTerminal() ? x : EngineState.CLOSING);
+      wakeup.run();
+    }
+    if (Thread.currentThread() == pollThread) {
+      return; // called from a handler on the poll thread: the loop stops after this record
+    }
+    try {
+      if (!stopped.await(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+        LOG.warn("{} did not stop within {}", name, timeout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The current state. */
+  public EngineState state() {
+    return state.get();
+  }
+
+  /** The first failure, if the engine failed. */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure.get());
+  }
+}
