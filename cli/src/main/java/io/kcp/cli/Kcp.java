@@ -21,6 +21,7 @@ import picocli.CommandLine.ParseResult;
       SandboxCommand.class,
       ProduceCommand.class,
       ConsumeCommand.class,
+      BenchCommand.class,
       AuditCommand.class,
       CommandLine.HelpCommand.class
     })
