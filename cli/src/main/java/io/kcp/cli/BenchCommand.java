@@ -46,7 +46,11 @@ final class BenchCommand implements Callable<Integer> {
     ARMS.put("worker-partition", List.of("--strategy", "worker", "--ordering", "partition"));
     ARMS.put("worker-unordered", List.of("--strategy", "worker", "--ordering", "unordered"));
     ARMS.put("worker-naive", List.of("--strategy", "worker", "--ordering", "naive"));
+    ARMS.put("pc-key", List.of()); // Confluent Parallel Consumer, from the bench module
   }
+
+  /** Main class of the Parallel Consumer arm, in the bench module (no library depends on it). */
+  static final String PC_ARM = "io.kcp.bench.ParallelConsumerArm";
 
   @Spec CommandSpec spec;
   @Mixin Verbosity verbosity;
@@ -73,7 +77,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--concurrency", defaultValue = "256", description = "Workers of the worker arms. Default: ${DEFAULT-VALUE}.")
   int concurrency;
 
-  @Option(names = "--arms", defaultValue = "raw,partition,worker-key,worker-partition,worker-unordered,worker-naive",
+  @Option(names = "--arms", defaultValue = "raw,partition,worker-key,worker-partition,worker-unordered,worker-naive,pc-key",
       split = ",", description = "Arms to run, comma-separated. Default: ${DEFAULT-VALUE}.")
   List<String> arms;
 
@@ -89,10 +93,22 @@ final class BenchCommand implements Callable<Integer> {
     Checks.positive("--concurrency", concurrency);
     for (String arm : arms) {
       if (!ARMS.containsKey(arm)) {
-        throw new CliException("unknown arm '" + arm + "' in --arms: known arms are " + ARMS.keySet()
-            + " (pc-key, Confluent Parallel Consumer, is not in this build yet)");
+        throw new CliException("unknown arm '" + arm + "' in --arms: known arms are " + ARMS.keySet());
       }
     }
+    String benchClasspath = benchClasspath();
+    if (arms.contains("pc-key") && benchClasspath == null) {
+      boolean asked = spec.commandLine().getParseResult().hasMatchedOption("--arms");
+      String how = "the bench module is not built: run 'mvn -pl bench -am package -DskipTests'"
+          + " (./kcp builds it for you)";
+      if (asked) {
+        throw new CliException("arm pc-key: " + how);
+      }
+      spec.commandLine().getErr().println("skipping pc-key: " + how);
+      arms = new ArrayList<>(arms);
+      arms.remove("pc-key");
+    }
+    this.pcClasspath = benchClasspath;
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path work = Files.createTempDirectory("kcp-bench-");
@@ -145,21 +161,41 @@ final class BenchCommand implements Callable<Integer> {
     return Math.max(500, Math.min(records, Math.round(ceiling * armSeconds)));
   }
 
+  private String pcClasspath;
+
+  /**
+   * The bench module's classpath ({@code bench/target/kcp-bench.jar} and {@code lib/*.jar}),
+   * found by walking up from where this class was loaded; null if it is not built.
+   */
+  static String benchClasspath() {
+    try {
+      Path here = Path.of(Kcp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      for (Path dir = here; dir != null; dir = dir.getParent()) {
+        Path jar = dir.resolve("bench").resolve("target").resolve("kcp-bench.jar");
+        Path lib = dir.resolve("bench").resolve("target").resolve("lib");
+        if (Files.isRegularFile(jar) && Files.isDirectory(lib)) {
+          StringBuilder cp = new StringBuilder(jar.toString());
+          try (var jars = Files.list(lib)) {
+            jars.filter(f -> f.toString().endsWith(".jar")).sorted()
+                .forEach(f -> cp.append(java.io.File.pathSeparatorChar).append(f));
+          }
+          return cp.toString();
+        }
+      }
+    } catch (java.net.URISyntaxException | IOException | RuntimeException e) {
+      return null;
+    }
+    return null;
+  }
+
   private String runArm(String bootstrap, String topic, String arm, Duration latency, long n, Path work,
       PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
     Path audit = work.resolve(arm + "-" + latency.toMillis() + "ms.tsv");
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-        "-cp", System.getProperty("java.class.path"), Kcp.class.getName(), "consume",
-        "-b", bootstrap, "--topic", topic, "--group", "bench-" + arm + "-" + topic,
-        "--handler-latency", latency.toMillis() + "ms", "--audit", audit.toString(),
-        "--until-drained", "--json", "--threads", String.valueOf(partitions),
-        "--concurrency", String.valueOf(concurrency)));
-    cmd.addAll(ARMS.get(arm));
-    if (!latency.isZero()) {
-      // a rebalance waits for each member's batch: keep batches short for slow handlers
-      cmd.addAll(List.of("-p", "max.poll.records=20"));
-    }
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = arm.equals("pc-key")
+        ? List.of(java, "-Xmx1g", "-cp", pcClasspath, PC_ARM, bootstrap, topic, "bench-" + arm + "-" + topic,
+            String.valueOf(latency.toMillis()), String.valueOf(concurrency), audit.toString())
+        : consumeCommand(java, bootstrap, topic, arm, latency, audit);
     err.printf("running %s at %d ms in its own JVM%n", arm, latency.toMillis());
     err.flush();
     Path stdout = work.resolve(arm + ".out");
@@ -183,8 +219,25 @@ final class BenchCommand implements Callable<Integer> {
     return String.format(Locale.ROOT,
         "{\"arm\":\"%s\",\"latency_ms\":%d,\"records\":%d,\"concurrency\":%d,\"seconds\":%.1f,"
             + "\"records_per_second\":%.1f,\"lost\":%d,\"duplicates\":%d,\"order_violations\":%d}",
-        arm, latency.toMillis(), n, arm.startsWith("worker") ? concurrency : arm.equals("raw") ? 1 : partitions,
+        arm, latency.toMillis(), n, arm.startsWith("worker") || arm.equals("pc-key") ? concurrency
+            : arm.equals("raw") ? 1 : partitions,
         seconds, rate, report.lost(), report.duplicates(), report.orderViolations());
+  }
+
+  private List<String> consumeCommand(String java, String bootstrap, String topic, String arm,
+      Duration latency, Path audit) {
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g",
+        "-cp", System.getProperty("java.class.path"), Kcp.class.getName(), "consume",
+        "-b", bootstrap, "--topic", topic, "--group", "bench-" + arm + "-" + topic,
+        "--handler-latency", latency.toMillis() + "ms", "--audit", audit.toString(),
+        "--until-drained", "--json", "--threads", String.valueOf(partitions),
+        "--concurrency", String.valueOf(concurrency)));
+    cmd.addAll(ARMS.get(arm));
+    if (!latency.isZero()) {
+      // a rebalance waits for each member's batch: keep batches short for slow handlers
+      cmd.addAll(List.of("-p", "max.poll.records=20"));
+    }
+    return cmd;
   }
 
   private static double number(String json, String key) {

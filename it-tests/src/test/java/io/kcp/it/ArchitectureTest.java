@@ -32,6 +32,7 @@ class ArchitectureTest {
           "lag", Set.of(),
           "deploy", Set.of("core", "lag"),
           "sandbox", Set.of("core"),
+          "bench", Set.of("core", "sandbox"),
           "cli", Set.of("core", "worker", "partition", "lag", "deploy", "sandbox"));
 
   static JavaClasses classes;

@@ -1,0 +1,123 @@
+package io.kcp.bench;
+
+import io.confluent.parallelconsumer.ParallelConsumerOptions;
+import io.confluent.parallelconsumer.ParallelConsumerOptions.CommitMode;
+import io.confluent.parallelconsumer.ParallelConsumerOptions.ProcessingOrder;
+import io.confluent.parallelconsumer.ParallelStreamProcessor;
+import io.kcp.core.RecordHandler;
+import io.kcp.sandbox.Audit;
+import io.kcp.sandbox.AuditLog;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The {@code pc-key} arm of {@code kcp bench}: Confluent's Parallel Consumer with KEY ordering, the
+ * same audited handler as our arms, run until the group has no lag. Prints the same JSON summary
+ * as {@code kcp consume --json}. A benchmark peer only: no library of this project depends on it.
+ *
+ * <p>Arguments: {@code BOOTSTRAP TOPIC GROUP LATENCY_MS CONCURRENCY AUDIT_FILE}.
+ */
+public final class ParallelConsumerArm {
+  private ParallelConsumerArm() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 6) {
+      System.err.println("usage: ParallelConsumerArm BOOTSTRAP TOPIC GROUP LATENCY_MS CONCURRENCY AUDIT_FILE");
+      System.exit(2);
+    }
+    String bootstrap = args[0];
+    String topic = args[1];
+    String group = args[2];
+    long latencyMs = Long.parseLong(args[3]);
+    int concurrency = Integer.parseInt(args[4]);
+    Path auditFile = Path.of(args[5]);
+
+    Map<String, Object> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrap);
+    config.put("group.id", group);
+    config.put("enable.auto.commit", "false");
+    config.put("auto.offset.reset", "earliest");
+    AtomicLong handled = new AtomicLong();
+    try (AuditLog log = AuditLog.open(auditFile);
+        Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      RecordHandler<String, String> work = r -> {
+        if (latencyMs > 0) {
+          Thread.sleep(latencyMs);
+        }
+      };
+      RecordHandler<String, String> audited = Audit.wrap(work, log);
+      KafkaConsumer<String, String> consumer =
+          new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
+      ParallelConsumerOptions<String, String> options = ParallelConsumerOptions.<String, String>builder()
+          .consumer(consumer)
+          .ordering(ProcessingOrder.KEY)
+          .maxConcurrency(concurrency)
+          .commitMode(CommitMode.PERIODIC_CONSUMER_ASYNCHRONOUS)
+          .build();
+      ParallelStreamProcessor<String, String> pc = ParallelStreamProcessor.createEosStreamProcessor(options);
+      long t0 = System.nanoTime();
+      long lastChange = t0;
+      long last = 0;
+      pc.subscribe(List.of(topic));
+      pc.poll(context -> {
+        try {
+          audited.handle(context.getSingleConsumerRecord());
+          handled.incrementAndGet();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      long lastLagCheck = t0;
+      while (true) {
+        TimeUnit.MILLISECONDS.sleep(100);
+        long now = System.nanoTime();
+        if (handled.get() != last) {
+          last = handled.get();
+          lastChange = now;
+        }
+        if (now - lastLagCheck >= 1_000_000_000L) {
+          lastLagCheck = now;
+          if (lag(admin, topic, group) == 0) {
+            break;
+          }
+        }
+      }
+      pc.close();
+      double seconds = (lastChange - t0) / 1e9;
+      System.out.printf(Locale.ROOT,
+          "{\"strategy\":\"pc-key\",\"threads\":%d,\"records_handled\":%d,\"records_failed\":0,"
+              + "\"seconds\":%.1f,\"records_per_second\":%.1f,\"state\":\"CLOSED\"}%n",
+          concurrency, handled.get(), seconds, handled.get() / seconds);
+    }
+  }
+
+  /** End offsets minus committed offsets over the topic (uncommitted partitions count fully). */
+  private static long lag(Admin admin, String topic, String group) throws Exception {
+    int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    var ends = admin.listOffsets(latest).all().get();
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    long lag = 0;
+    for (TopicPartition tp : latest.keySet()) {
+      OffsetAndMetadata c = committed.get(tp);
+      lag += Math.max(0, ends.get(tp).offset() - (c == null ? 0 : c.offset()));
+    }
+    return lag;
+  }
+}
