@@ -40,7 +40,10 @@ public record EngineMetrics(
     int topicPartitions,
     int assignedPartitions,
     Map<TopicPartition, Long> committedOffsets,
-    Map<TopicPartition, Long> recordsLag) {
+    Map<TopicPartition, Long> recordsLag,
+    long retries,
+    long deadLettered,
+    int pausedPartitions) {
 
   /** Copies the maps, so the snapshot stays a snapshot. */
   public EngineMetrics {
@@ -50,7 +53,7 @@ public record EngineMetrics(
 
   /** A snapshot with every counter at zero. */
   public static EngineMetrics empty() {
-    return new EngineMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), Map.of());
+    return new EngineMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), Map.of(), 0, 0, 0);
   }
 
   /** The client's {@code records-lag-max}: the largest {@link #recordsLag()} value, 0 if none. */
@@ -76,7 +79,13 @@ public record EngineMetrics(
     int assigned = 0;
     Map<TopicPartition, Long> committed = new HashMap<>();
     Map<TopicPartition, Long> lag = new HashMap<>();
+    long retries = 0;
+    long deadLettered = 0;
+    int paused = 0;
     for (EngineMetrics m : parts) {
+      retries += m.retries;
+      deadLettered += m.deadLettered;
+      paused += m.pausedPartitions;
       handled += m.recordsHandled;
       failed += m.recordsFailed;
       inFlight += m.inFlight;
@@ -106,6 +115,9 @@ public record EngineMetrics(
         topicPartitions,
         assigned,
         committed,
-        lag);
+        lag,
+        retries,
+        deadLettered,
+        paused);
   }
 }

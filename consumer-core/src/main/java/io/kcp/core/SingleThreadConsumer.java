@@ -1,7 +1,10 @@
 package io.kcp.core;
 
 import io.kcp.core.internal.EngineOptions;
+import io.kcp.core.spi.ConsumerTelemetry;
 import io.kcp.core.spi.RecordDecoder;
+import io.kcp.core.spi.RecordRunner;
+import io.opentelemetry.api.OpenTelemetry;
 import io.kcp.core.wiring.CoreWiring;
 import java.time.Duration;
 import java.util.Objects;
@@ -26,9 +29,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * <p>Guarantees: at least once (an offset is committed only once every earlier record of its
  * partition handed to the handler finished); per-partition order (one record at a time). When the
- * handler throws, the engine commits what finished before the failed record, closes the consumer
- * and turns {@link EngineState#FAILED}; the failed record will be delivered again to whoever
- * consumes the partition next. Retries and dead-lettering are the error policy's job.
+ * handler throws, the {@link ErrorPolicy} decides: the record is retried after a backoff (its
+ * partition is paused meanwhile; the thread's other partitions go on), then written to the
+ * dead-letter topic; while the circuit breaker is OPEN every partition is paused. With {@link
+ * ErrorPolicy#failFast()} the engine commits what finished before the failed record, closes the
+ * consumer and turns {@link EngineState#FAILED}; the failed record will be delivered again to
+ * whoever consumes the partition next.
  */
 public final class SingleThreadConsumer {
 
@@ -76,6 +82,9 @@ public final class SingleThreadConsumer {
     private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
     private String threadName;
     private ConsumerFactory consumerFactory = ConsumerFactory.kafka();
+    private ErrorPolicy errorPolicy = ErrorPolicy.DEFAULT;
+    private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+    private ProducerContext producerContext = ProducerContext.PARENT;
 
     private Builder(
         ConsumerSettings settings,
@@ -137,6 +146,24 @@ public final class SingleThreadConsumer {
       return this;
     }
 
+    /** Retries, dead-letter topic and circuit breaker (default {@link ErrorPolicy#DEFAULT}). */
+    public Builder<K, V> errorPolicy(ErrorPolicy errorPolicy) {
+      this.errorPolicy = Objects.requireNonNull(errorPolicy, "errorPolicy");
+      return this;
+    }
+
+    /** Where spans and metrics go (default no-op); see {@link ConsumerTelemetry}. */
+    public Builder<K, V> openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
+    /** Whether a process span is the producer span's child or only linked (default child). */
+    public Builder<K, V> producerContext(ProducerContext producerContext) {
+      this.producerContext = Objects.requireNonNull(producerContext, "producerContext");
+      return this;
+    }
+
     /** Where the raw consumer comes from; tests pass a {@code MockConsumer}. */
     public Builder<K, V> consumerFactory(ConsumerFactory consumerFactory) {
       this.consumerFactory = Objects.requireNonNull(consumerFactory, "consumerFactory");
@@ -155,15 +182,17 @@ public final class SingleThreadConsumer {
                 "handler is required: call .handler(record -> ...) with your business logic"));
       }
       RecordDecoder<K, V> decoder = new RecordDecoder<>(keyDeserializer, valueDeserializer);
-      RecordHandler<K, V> h = handler;
-      EngineOptions options =
-          new EngineOptions(
-              commitPolicy,
-              missingTopics,
-              startupTimeout,
-              threadName != null ? threadName : "kcp-single-" + settings.groupId());
-      return CoreWiring.singleThreadEngine(
-          settings, raw -> h.handle(decoder.decode(raw)), consumerFactory, options);
+      String name = threadName != null ? threadName : "kcp-single-" + settings.groupId();
+      EngineOptions options = new EngineOptions(commitPolicy, missingTopics, startupTimeout, name);
+      RecordRunner runner = RecordRunner.create(
+          decoder,
+          handler,
+          errorPolicy,
+          errorPolicy.newCircuitBreaker(name),
+          ConsumerTelemetry.create(openTelemetry, settings.groupId(), producerContext),
+          settings,
+          name);
+      return CoreWiring.singleThreadEngine(settings, runner, consumerFactory, options);
     }
   }
 }

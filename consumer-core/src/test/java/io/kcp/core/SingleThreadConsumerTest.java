@@ -98,6 +98,7 @@ class SingleThreadConsumerTest {
                     throw new IllegalStateException("downstream refused " + r.value());
                   }
                 })
+            .errorPolicy(ErrorPolicy.failFast())
             .consumerFactory(config -> mock)
             .build();
     assign(TP0);
@@ -131,6 +132,7 @@ class SingleThreadConsumerTest {
     ConsumerEngine engine =
         SingleThreadConsumer.builder(settings, new StringDeserializer(), picky)
             .handler(r -> {})
+            .errorPolicy(ErrorPolicy.failFast())
             .consumerFactory(config -> mock)
             .build();
     assign(TP0);

@@ -4,6 +4,9 @@ import io.kcp.core.CommitPolicy;
 import io.kcp.core.ConsumerEngine;
 import io.kcp.core.ConsumerFactory;
 import io.kcp.core.ConsumerSettings;
+import io.kcp.core.ErrorPolicy;
+import io.kcp.core.ProducerContext;
+import io.opentelemetry.api.OpenTelemetry;
 import io.kcp.core.InvalidSettingsException;
 import io.kcp.core.MissingTopicPolicy;
 import io.kcp.core.RecordHandler;
@@ -83,6 +86,10 @@ public final class PartitionStrategy {
     private Duration restartBackoff = DEFAULT_RESTART_BACKOFF;
     private Duration maxRestartBackoff = DEFAULT_MAX_RESTART_BACKOFF;
     private ConsumerFactory consumerFactory = ConsumerFactory.kafka();
+    private ErrorPolicy errorPolicy = ErrorPolicy.DEFAULT;
+    private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+    private ProducerContext producerContext = ProducerContext.PARENT;
+    private ErrorPolicy sharedPolicy; // the policy with the breaker all threads share
 
     private Builder(
         ConsumerSettings settings, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
@@ -160,6 +167,27 @@ public final class PartitionStrategy {
       return this;
     }
 
+    /**
+     * Retries, dead-letter topic and circuit breaker (default {@link ErrorPolicy#DEFAULT}). The
+     * threads share one breaker; a record waiting for its retry pauses only its partition.
+     */
+    public Builder<K, V> errorPolicy(ErrorPolicy errorPolicy) {
+      this.errorPolicy = Objects.requireNonNull(errorPolicy, "errorPolicy");
+      return this;
+    }
+
+    /** Where spans and metrics go (default no-op). */
+    public Builder<K, V> openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
+    /** Whether a process span is the producer span's child or only linked (default child). */
+    public Builder<K, V> producerContext(ProducerContext producerContext) {
+      this.producerContext = Objects.requireNonNull(producerContext, "producerContext");
+      return this;
+    }
+
     /** Where the raw consumers come from; tests pass {@code MockConsumer}s. */
     public Builder<K, V> consumerFactory(ConsumerFactory consumerFactory) {
       this.consumerFactory = Objects.requireNonNull(consumerFactory, "consumerFactory");
@@ -205,6 +233,10 @@ public final class PartitionStrategy {
       if (!problems.isEmpty()) {
         throw new InvalidSettingsException(problems);
       }
+      String name = "kcp-partition-" + settings.groupId();
+      sharedPolicy = errorPolicy.newCircuitBreaker(name)
+          .map(errorPolicy::withCircuitBreaker)
+          .orElse(errorPolicy);
       IntFunction<ConsumerEngine> slots = this::slot;
       return PartitionWiring.engine(
           threads, slots, restartBackoff, maxRestartBackoff, "kcp-partition-" + settings.groupId());
@@ -231,6 +263,9 @@ public final class PartitionStrategy {
           .startupTimeout(startupTimeout)
           .threadName("kcp-partition-" + settings.groupId() + "-" + i)
           .consumerFactory(consumerFactory)
+          .errorPolicy(sharedPolicy)
+          .openTelemetry(openTelemetry)
+          .producerContext(producerContext)
           .build();
     }
   }

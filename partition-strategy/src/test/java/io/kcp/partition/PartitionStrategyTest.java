@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.kcp.core.ConsumerSettings;
+import io.kcp.core.ErrorPolicy;
 import io.kcp.core.EngineState;
 import io.kcp.core.InvalidSettingsException;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +65,7 @@ class PartitionStrategyTest {
               }
               handled.add(r.partition() + ":" + r.value());
             })
+            .errorPolicy(ErrorPolicy.failFast())
             .consumerFactory(config -> {
               int n = creations.getAndIncrement();
               String clientId = (String) config.get("client.id");

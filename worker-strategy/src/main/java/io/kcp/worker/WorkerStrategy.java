@@ -7,8 +7,12 @@ import io.kcp.core.InvalidSettingsException;
 import io.kcp.core.MissingTopicPolicy;
 import io.kcp.core.RecordHandler;
 import io.kcp.core.SingleThreadConsumer;
+import io.kcp.core.ErrorPolicy;
+import io.kcp.core.ProducerContext;
+import io.kcp.core.spi.ConsumerTelemetry;
 import io.kcp.core.spi.RecordDecoder;
-import io.kcp.core.spi.RecordProcessor;
+import io.kcp.core.spi.RecordRunner;
+import io.opentelemetry.api.OpenTelemetry;
 import io.kcp.worker.internal.WorkerConfig;
 import io.kcp.worker.internal.Workers;
 import io.kcp.worker.wiring.WorkerWiring;
@@ -95,6 +99,9 @@ public final class WorkerStrategy {
     private MissingTopicPolicy missingTopics = MissingTopicPolicy.FAIL;
     private Duration startupTimeout = SingleThreadConsumer.DEFAULT_STARTUP_TIMEOUT;
     private ConsumerFactory consumerFactory = ConsumerFactory.kafka();
+    private ErrorPolicy errorPolicy = ErrorPolicy.DEFAULT;
+    private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+    private ProducerContext producerContext = ProducerContext.PARENT;
 
     private Builder(
         ConsumerSettings settings, Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer) {
@@ -163,6 +170,29 @@ public final class WorkerStrategy {
       return this;
     }
 
+    /**
+     * Retries, dead-letter topic and circuit breaker (default {@link ErrorPolicy#DEFAULT}). A
+     * record waiting for its retry holds only its lane: its key in {@link Ordering#KEY} mode, its
+     * partition in {@link Ordering#PARTITION} mode, nothing else in {@link Ordering#UNORDERED}
+     * mode; no worker sleeps through a backoff.
+     */
+    public Builder<K, V> errorPolicy(ErrorPolicy errorPolicy) {
+      this.errorPolicy = Objects.requireNonNull(errorPolicy, "errorPolicy");
+      return this;
+    }
+
+    /** Where spans and metrics go (default no-op). */
+    public Builder<K, V> openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
+    /** Whether a process span is the producer span's child or only linked (default child). */
+    public Builder<K, V> producerContext(ProducerContext producerContext) {
+      this.producerContext = Objects.requireNonNull(producerContext, "producerContext");
+      return this;
+    }
+
     /** Where the raw consumer comes from; tests pass a {@code MockConsumer}. */
     public Builder<K, V> consumerFactory(ConsumerFactory consumerFactory) {
       this.consumerFactory = Objects.requireNonNull(consumerFactory, "consumerFactory");
@@ -197,12 +227,19 @@ public final class WorkerStrategy {
         throw new InvalidSettingsException(problems);
       }
       RecordDecoder<K, V> decoder = new RecordDecoder<>(keyDeserializer, valueDeserializer);
-      RecordHandler<K, V> h = handler;
-      RecordProcessor processor = raw -> h.handle(decoder.decode(raw));
+      String name = "kcp-worker-" + settings.groupId();
+      RecordRunner runner = RecordRunner.create(
+          decoder,
+          handler,
+          errorPolicy,
+          errorPolicy.newCircuitBreaker(name),
+          ConsumerTelemetry.create(openTelemetry, settings.groupId(), producerContext),
+          settings,
+          name);
       WorkerConfig config = new WorkerConfig(ordering, concurrency, virtualThreads,
           maxInFlightPerPartition, maxInFlight, drainTimeout, commitPolicy, missingTopics,
-          startupTimeout, "kcp-worker-" + settings.groupId());
-      return WorkerWiring.engine(settings, processor, consumerFactory, config);
+          startupTimeout, name);
+      return WorkerWiring.engine(settings, runner, consumerFactory, config);
     }
   }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.kcp.core.CommitPolicy;
 import io.kcp.core.ConsumerSettings;
+import io.kcp.core.ErrorPolicy;
 import io.kcp.core.EngineState;
 import io.kcp.core.InvalidSettingsException;
 import java.nio.charset.StandardCharsets;
@@ -148,7 +149,7 @@ class WorkerStrategyTest {
       if (r.offset() == 4) {
         throw new IllegalStateException("boom");
       }
-    }).build();
+    }).errorPolicy(ErrorPolicy.failFast()).build();
     for (int i = 0; i < 10; i++) {
       add(i, "k", "v");
     }

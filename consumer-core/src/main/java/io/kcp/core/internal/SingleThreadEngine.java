@@ -7,13 +7,19 @@ import io.kcp.core.EngineMetrics;
 import io.kcp.core.EngineState;
 import io.kcp.core.OffsetLedger;
 import io.kcp.core.spi.ClientMetrics;
-import io.kcp.core.spi.RecordProcessor;
+import io.kcp.core.spi.RecordRunner;
 import io.kcp.core.spi.Committer;
 import io.kcp.core.spi.EngineLifecycle;
 import io.kcp.core.spi.StartupCheck;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +48,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
   private static final long SAMPLE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final ConsumerSettings settings;
-  private final RecordProcessor processor;
+  private final RecordRunner runner;
   private final ConsumerFactory consumerFactory;
   private final EngineOptions options;
   private final LongSupplier nanoTime;
@@ -51,8 +57,10 @@ public final class SingleThreadEngine implements ConsumerEngine {
 
   private final EngineLifecycle life;
   private final AtomicLong handled = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
+  /** Partitions whose head record waits for a retry or the breaker, with the records behind it. */
+  private final Map<TopicPartition, Parked> parked = new HashMap<>();
+  private volatile int pausedCount;
   private final Map<TopicPartition, Boolean> assigned = new ConcurrentHashMap<>();
 
   private volatile Consumer<byte[], byte[]> consumer;
@@ -61,20 +69,30 @@ public final class SingleThreadEngine implements ConsumerEngine {
   private Thread thread;
   private long lastSampleNanos; // poll thread
 
+  /** A partition's records from its first unfinished one on, waiting (poll thread only). */
+  private static final class Parked {
+    final ArrayDeque<ConsumerRecord<byte[], byte[]>> records = new ArrayDeque<>();
+    RecordRunner.RetryState state;
+    long dueNanos;
+    boolean headHandedOut;
+  }
+
+  private enum Progress { EMPTY, PARKED, STOP }
+
   public SingleThreadEngine(
       ConsumerSettings settings,
-      RecordProcessor processor,
+      RecordRunner runner,
       ConsumerFactory consumerFactory,
       EngineOptions options,
       LongSupplier nanoTime,
       OffsetLedger ledger) {
     this.settings = settings;
-    this.processor = processor;
+    this.runner = runner;
     this.consumerFactory = consumerFactory;
     this.options = options;
     this.nanoTime = nanoTime;
     this.ledger = ledger;
-    this.committer = new Committer(ledger, options.commitPolicy(), nanoTime);
+    this.committer = new Committer(ledger, options.commitPolicy(), nanoTime, runner.telemetry());
     this.life = new EngineLifecycle(options.threadName());
   }
 
@@ -105,9 +123,13 @@ public final class SingleThreadEngine implements ConsumerEngine {
       c.subscribe(settings.topics(), new Listener());
       life.running();
       while (!life.closing()) {
+        if (!runParked(c)) {
+          break;
+        }
+        applyPauses(c);
         ConsumerRecords<byte[], byte[]> records;
         try {
-          records = c.poll(settings.pollTimeout());
+          records = c.poll(pollTimeout());
         } catch (WakeupException e) {
           if (life.closing()) {
             break;
@@ -129,30 +151,163 @@ public final class SingleThreadEngine implements ConsumerEngine {
     }
   }
 
-  /** Handles a batch in order; returns false when the engine must stop. */
+  /** The poll timeout, shortened so that a parked record is retried when it is due. */
+  private Duration pollTimeout() {
+    Duration max = settings.pollTimeout();
+    if (parked.isEmpty()) {
+      return max;
+    }
+    long now = nanoTime.getAsLong();
+    long next = Long.MAX_VALUE;
+    for (Parked p : parked.values()) {
+      next = Math.min(next, p.dueNanos);
+    }
+    long wait = Math.max(0, next - now);
+    return wait < max.toNanos() ? Duration.ofNanos(wait) : max;
+  }
+
+  /** Handles a batch, partition by partition, in offset order; false when the engine must stop. */
   private boolean handleBatch(Consumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records) {
-    for (ConsumerRecord<byte[], byte[]> record : records) {
-      if (life.closing()) {
-        return false; // the rest of the batch is not handed out, so not committed: redelivered later
+    for (TopicPartition tp : records.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+      runner.telemetry().consumed(tp, list.size());
+      Parked waiting = parked.get(tp);
+      if (waiting != null) {
+        waiting.records.addAll(list); // fetched before the pause took effect: keep the order
+        continue;
       }
-      TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-      ledger.handOut(tp, record.offset());
-      inFlight.incrementAndGet();
-      try {
-        processor.process(record);
-      } catch (Exception e) {
-        inFlight.decrementAndGet();
-        failed.incrementAndGet();
-        life.fail(new RecordFailedException(
-            "handler failed on " + tp + " offset " + record.offset() + ": " + e, e));
-        return false; // nothing past this record is committed
+      Parked p = new Parked();
+      p.records.addAll(list);
+      Progress progress = process(c, tp, p);
+      if (progress == Progress.STOP) {
+        return false; // nothing past the failed record is committed
       }
-      ledger.finish(tp, record.offset());
-      inFlight.decrementAndGet();
-      handled.incrementAndGet();
-      committer.recordFinished(c);
+      if (progress == Progress.PARKED) {
+        parked.put(tp, p);
+      }
     }
     return true;
+  }
+
+  /** Runs parked partitions whose wait is over; false when the engine must stop. */
+  private boolean runParked(Consumer<byte[], byte[]> c) {
+    if (parked.isEmpty()) {
+      return true;
+    }
+    long now = nanoTime.getAsLong();
+    for (TopicPartition tp : new ArrayList<>(parked.keySet())) {
+      Parked p = parked.get(tp);
+      if (p.dueNanos > now) {
+        continue;
+      }
+      Progress progress = process(c, tp, p);
+      if (progress == Progress.STOP) {
+        return false;
+      }
+      if (progress == Progress.EMPTY) {
+        parked.remove(tp);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Runs a partition's records in order until they are all finished (EMPTY), the head one must
+   * wait for a retry or the breaker (PARKED: the partition is paused until then; the others go
+   * on), or the engine must stop (STOP).
+   */
+  private Progress process(Consumer<byte[], byte[]> c, TopicPartition tp, Parked p) {
+    while (!p.records.isEmpty()) {
+      if (life.closing()) {
+        return Progress.STOP; // the rest is not handed out, so not committed: redelivered later
+      }
+      ConsumerRecord<byte[], byte[]> record = p.records.peekFirst();
+      if (!p.headHandedOut) {
+        ledger.handOut(tp, record.offset());
+        inFlight.incrementAndGet();
+        runner.telemetry().inFlight(tp, 1);
+        p.headHandedOut = true;
+      }
+      RecordRunner.Outcome outcome = runner.run(record, p.state);
+      switch (outcome.kind()) {
+        case DONE, DEAD_LETTERED -> {
+          p.records.pollFirst();
+          p.state = null;
+          p.headHandedOut = false;
+          ledger.finish(tp, record.offset());
+          inFlight.decrementAndGet();
+          runner.telemetry().inFlight(tp, -1);
+          if (outcome.kind() == RecordRunner.Kind.DONE) {
+            handled.incrementAndGet();
+          }
+          committer.recordFinished(c);
+        }
+        case RETRY, WAIT -> {
+          p.state = outcome.state();
+          p.dueNanos = nanoTime.getAsLong() + outcome.delayNanos();
+          return Progress.PARKED;
+        }
+        case FAILED -> {
+          life.fail(outcome.error());
+          return Progress.STOP;
+        }
+        default -> {
+          return Progress.STOP; // interrupted: closing
+        }
+      }
+    }
+    return Progress.EMPTY;
+  }
+
+  /**
+   * Pauses the parked partitions, and all assigned ones while the breaker is OPEN; resumes the
+   * rest. Re-applied every round, so partitions assigned by a rebalance are paused too.
+   */
+  private void applyPauses(Consumer<byte[], byte[]> c) {
+    Set<TopicPartition> assignment = c.assignment();
+    Set<TopicPartition> want = new HashSet<>();
+    if (runner.breakerOpen()) {
+      want.addAll(assignment);
+    } else {
+      for (TopicPartition tp : parked.keySet()) {
+        if (assignment.contains(tp)) {
+          want.add(tp);
+        }
+      }
+    }
+    Set<TopicPartition> now = c.paused();
+    List<TopicPartition> pause = new ArrayList<>();
+    for (TopicPartition tp : want) {
+      if (!now.contains(tp)) {
+        pause.add(tp);
+      }
+    }
+    List<TopicPartition> resume = new ArrayList<>();
+    for (TopicPartition tp : now) {
+      if (!want.contains(tp) && assignment.contains(tp)) {
+        resume.add(tp);
+      }
+    }
+    if (!pause.isEmpty()) {
+      c.pause(pause);
+    }
+    if (!resume.isEmpty()) {
+      c.resume(resume);
+    }
+    int count = want.size();
+    runner.telemetry().paused(count - pausedCount);
+    pausedCount = count;
+  }
+
+  /** Drops parked records of partitions that went away: they were not finished, so not committed. */
+  private void unpark(Collection<TopicPartition> partitions) {
+    for (TopicPartition tp : partitions) {
+      Parked p = parked.remove(tp);
+      if (p != null && p.headHandedOut) {
+        inFlight.decrementAndGet();
+        runner.telemetry().inFlight(tp, -1);
+      }
+    }
   }
 
   /** Copies the client's {@code records-lag} per partition, about once a second (poll thread). */
@@ -176,6 +331,9 @@ public final class SingleThreadEngine implements ConsumerEngine {
       }
       assigned.clear();
       recordsLag = Map.of();
+      runner.telemetry().paused(-pausedCount);
+      pausedCount = 0;
+      runner.close();
       life.stopped();
     }
   }
@@ -207,7 +365,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
     boolean running = s == EngineState.RUNNING;
     return new EngineMetrics(
         handled.get(),
-        failed.get(),
+        runner.failures(),
         inFlight.get(),
         committer.commits(),
         committer.failures(),
@@ -219,13 +377,17 @@ public final class SingleThreadEngine implements ConsumerEngine {
         topicPartitions,
         assignedNow,
         committer.committed(),
-        recordsLag);
+        recordsLag,
+        runner.retries(),
+        runner.deadLettered(),
+        pausedCount);
   }
 
   private final class Listener implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       // Runs inside poll() on the engine thread: nothing is in flight between records.
+      unpark(partitions);
       committer.commitSync(consumer, ledger.revoke(partitions), life.closeTimeout());
       partitions.forEach(assigned::remove);
     }
@@ -237,6 +399,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      unpark(partitions);
       ledger.forget(partitions); // someone else may own them already: commit nothing
       partitions.forEach(assigned::remove);
     }

@@ -2,6 +2,7 @@ package io.kcp.core.spi;
 
 import io.kcp.core.CommitPolicy;
 import io.kcp.core.OffsetLedger;
+import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class Committer {
   private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
 
+  private final ConsumerTelemetry telemetry;
   private final OffsetLedger ledger;
   private final CommitPolicy policy;
   private final LongSupplier nanoTime;
@@ -40,8 +42,15 @@ public final class Committer {
   private long lastCommitNanos;
   private long finishedSinceCommit;
 
-  /** A committer over this ledger (owned by the same poll thread). */
+  /** A committer over this ledger (owned by the same poll thread), without telemetry. */
   public Committer(OffsetLedger ledger, CommitPolicy policy, LongSupplier nanoTime) {
+    this(ledger, policy, nanoTime, ConsumerTelemetry.noop("-"));
+  }
+
+  /** A committer that reports a {@code commit <topic>} span per commit. */
+  public Committer(
+      OffsetLedger ledger, CommitPolicy policy, LongSupplier nanoTime, ConsumerTelemetry telemetry) {
+    this.telemetry = telemetry;
     this.ledger = ledger;
     this.policy = policy;
     this.nanoTime = nanoTime;
@@ -75,10 +84,12 @@ public final class Committer {
     }
     asyncPending = true;
     long started = nanoTime.getAsLong();
+    Span span = telemetry.startCommit(offsets, false);
     consumer.commitAsync(
         offsets,
         (done, error) -> {
           asyncPending = false;
+          telemetry.endCommit(span, nanoTime.getAsLong() - started, error);
           if (error == null) {
             record(done, nanoTime.getAsLong() - started);
           } else {
@@ -95,14 +106,17 @@ public final class Committer {
       return;
     }
     long started = nanoTime.getAsLong();
+    Span span = telemetry.startCommit(offsets, true);
     try {
       try {
         consumer.commitSync(offsets, timeout);
       } catch (WakeupException e) {
         consumer.commitSync(offsets, timeout); // close() raced us; the wakeup is consumed now
       }
+      telemetry.endCommit(span, nanoTime.getAsLong() - started, null);
       record(offsets, nanoTime.getAsLong() - started);
     } catch (RuntimeException e) {
+      telemetry.endCommit(span, nanoTime.getAsLong() - started, e);
       failures.incrementAndGet();
       LOG.warn("commit of {} failed: {}", offsets, e.toString());
     }

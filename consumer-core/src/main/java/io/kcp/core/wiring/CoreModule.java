@@ -5,7 +5,7 @@ import dagger.Provides;
 import io.kcp.core.ConsumerFactory;
 import io.kcp.core.ConsumerSettings;
 import io.kcp.core.OffsetLedger;
-import io.kcp.core.spi.RecordProcessor;
+import io.kcp.core.spi.RecordRunner;
 import io.kcp.core.internal.SingleThreadEngine;
 import io.kcp.core.internal.EngineOptions;
 import java.util.function.LongSupplier;
@@ -33,12 +33,12 @@ public final class CoreModule {
   @Provides
   static SingleThreadEngine singleThreadEngine(
       ConsumerSettings settings,
-      RecordProcessor processor,
+      RecordRunner runner,
       ConsumerFactory consumerFactory,
       EngineOptions options,
       LongSupplier nanoTime,
       OffsetLedger ledger) {
     return new SingleThreadEngine(
-        settings, processor, consumerFactory, options, nanoTime, ledger);
+        settings, runner, consumerFactory, options, nanoTime, ledger);
   }
 }

@@ -3,7 +3,7 @@ package io.kcp.core.wiring;
 import io.kcp.core.ConsumerEngine;
 import io.kcp.core.ConsumerFactory;
 import io.kcp.core.ConsumerSettings;
-import io.kcp.core.spi.RecordProcessor;
+import io.kcp.core.spi.RecordRunner;
 import io.kcp.core.internal.EngineOptions;
 
 /**
@@ -16,11 +16,11 @@ public final class CoreWiring {
   /** Builds a single-thread engine through its Dagger component. */
   public static ConsumerEngine singleThreadEngine(
       ConsumerSettings settings,
-      RecordProcessor processor,
+      RecordRunner runner,
       ConsumerFactory consumerFactory,
       EngineOptions options) {
     return DaggerSingleThreadComponent.factory()
-        .create(settings, processor, consumerFactory, options)
+        .create(settings, runner, consumerFactory, options)
         .engine();
   }
 }

@@ -4,7 +4,7 @@ import dagger.BindsInstance;
 import dagger.Component;
 import io.kcp.core.ConsumerFactory;
 import io.kcp.core.ConsumerSettings;
-import io.kcp.core.spi.RecordProcessor;
+import io.kcp.core.spi.RecordRunner;
 import io.kcp.core.internal.SingleThreadEngine;
 import io.kcp.core.internal.EngineOptions;
 
@@ -18,7 +18,7 @@ interface SingleThreadComponent {
   interface Factory {
     SingleThreadComponent create(
         @BindsInstance ConsumerSettings settings,
-        @BindsInstance RecordProcessor processor,
+        @BindsInstance RecordRunner processor,
         @BindsInstance ConsumerFactory consumerFactory,
         @BindsInstance EngineOptions options);
   }

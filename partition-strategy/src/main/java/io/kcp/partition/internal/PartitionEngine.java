@@ -151,7 +151,7 @@ public final class PartitionEngine implements PartitionStrategyEngine {
   private static EngineMetrics asRetired(EngineMetrics m) {
     return new EngineMetrics(m.recordsHandled(), m.recordsFailed(), 0, m.commits(),
         m.commitFailures(), m.commitLatencyAvgMillis(), m.commitLatencyMaxMillis(), 0, 0, 0,
-        0, 0, m.committedOffsets(), java.util.Map.of());
+        0, 0, m.committedOffsets(), java.util.Map.of(), m.retries(), m.deadLettered(), 0);
   }
 
   private void warnIfIdle() {

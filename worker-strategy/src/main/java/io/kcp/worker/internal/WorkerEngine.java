@@ -8,7 +8,7 @@ import io.kcp.core.OffsetLedger;
 import io.kcp.core.spi.ClientMetrics;
 import io.kcp.core.spi.Committer;
 import io.kcp.core.spi.EngineLifecycle;
-import io.kcp.core.spi.RecordProcessor;
+import io.kcp.core.spi.RecordRunner;
 import io.kcp.core.spi.StartupCheck;
 import io.kcp.worker.Ordering;
 import io.kcp.worker.WorkerMetrics;
@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -61,12 +62,20 @@ public final class WorkerEngine implements WorkerStrategyEngine {
       ConsumerRecord<byte[], byte[]> record,
       Dispatcher.Lane lane,
       int generation,
-      Throwable error,
+      RecordRunner.Outcome outcome,
       long waitNanos,
       long handlerNanos) {}
 
+  /** A record waiting for its retry (or for the breaker); its lane stays busy meanwhile. */
+  private record Scheduled(
+      ConsumerRecord<byte[], byte[]> record,
+      TopicPartition tp,
+      int generation,
+      RecordRunner.RetryState state,
+      long dueNanos) {}
+
   private final ConsumerSettings settings;
-  private final RecordProcessor processor;
+  private final RecordRunner runner;
   private final ConsumerFactory consumerFactory;
   private final WorkerConfig config;
   private final LongSupplier nanoTime;
@@ -78,7 +87,6 @@ public final class WorkerEngine implements WorkerStrategyEngine {
   private final EngineLifecycle life;
   private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
   private final AtomicLong handled = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
   private final AtomicLong waitNanos = new AtomicLong();
   private final AtomicLong handlerNanos = new AtomicLong();
@@ -89,7 +97,10 @@ public final class WorkerEngine implements WorkerStrategyEngine {
   private final Map<TopicPartition, Integer> generation = new HashMap<>();
   private final Map<TopicPartition, Integer> running = new HashMap<>();
   private final Set<TopicPartition> paused = new HashSet<>();
+  private final PriorityQueue<Scheduled> scheduled =
+      new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos(), b.dueNanos()));
   private boolean pausedForTotal;
+  private long lastProbeNanos;
   private long lastSampleNanos;
 
   private volatile Consumer<byte[], byte[]> consumer;
@@ -103,18 +114,18 @@ public final class WorkerEngine implements WorkerStrategyEngine {
 
   public WorkerEngine(
       ConsumerSettings settings,
-      RecordProcessor processor,
+      RecordRunner runner,
       ConsumerFactory consumerFactory,
       WorkerConfig config,
       LongSupplier nanoTime,
       OffsetLedger ledger) {
     this.settings = settings;
-    this.processor = processor;
+    this.runner = runner;
     this.consumerFactory = consumerFactory;
     this.config = config;
     this.nanoTime = nanoTime;
     this.ledger = ledger;
-    this.committer = new Committer(ledger, config.commitPolicy(), nanoTime);
+    this.committer = new Committer(ledger, config.commitPolicy(), nanoTime, runner.telemetry());
     this.dispatcher = new Dispatcher(config.ordering(), this::submit);
     this.permits = new Semaphore(config.concurrency());
     this.life = new EngineLifecycle(config.name());
@@ -157,6 +168,7 @@ public final class WorkerEngine implements WorkerStrategyEngine {
         if (!drainCompletions(c)) {
           break;
         }
+        resubmitDue();
         if (config.ordering() != Ordering.NAIVE) {
           applyBackpressure(c);
         }
@@ -176,8 +188,11 @@ public final class WorkerEngine implements WorkerStrategyEngine {
           naiveCommitThenSubmit(c, records);
         } else {
           for (ConsumerRecord<byte[], byte[]> r : records) {
-            ledger.handOut(new TopicPartition(r.topic(), r.partition()), r.offset());
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            ledger.handOut(tp, r.offset());
             inFlight.incrementAndGet();
+            runner.telemetry().consumed(tp, 1);
+            runner.telemetry().inFlight(tp, 1);
             dispatcher.add(r);
           }
           committer.maybeCommit(c);
@@ -219,30 +234,59 @@ public final class WorkerEngine implements WorkerStrategyEngine {
 
   /** Starts a record on a worker (called by the dispatcher, on the poll thread). */
   private void submit(ConsumerRecord<byte[], byte[]> r) {
+    submit(r, null);
+  }
+
+  /**
+   * Starts the records whose retry (or breaker wait) is due (poll thread). While the breaker is
+   * OPEN only one record per {@link RecordRunner#BREAKER_RECHECK} goes to a worker, as a probe
+   * (it moves a breaker without automatic transition to HALF_OPEN when its wait is over); the
+   * others are not even attempted.
+   */
+  private void resubmitDue() {
+    long now = nanoTime.getAsLong();
+    boolean open = runner.breakerOpen();
+    if (open && now - lastProbeNanos < RecordRunner.BREAKER_RECHECK.toNanos()) {
+      return;
+    }
+    Scheduled next;
+    while ((next = scheduled.peek()) != null && next.dueNanos() <= now) {
+      scheduled.poll();
+      submit(next.record(), next.state());
+      if (open) {
+        lastProbeNanos = now;
+        return;
+      }
+    }
+  }
+
+  /** A record that must wait: its lane stays busy, so later records of its lane wait too. */
+  private void schedule(ConsumerRecord<byte[], byte[]> r, TopicPartition tp, int gen, RecordRunner.Outcome o) {
+    scheduled.add(new Scheduled(r, tp, gen, o.state(), nanoTime.getAsLong() + o.delayNanos()));
+  }
+
+  private void submit(ConsumerRecord<byte[], byte[]> r, RecordRunner.RetryState state) {
     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
     Dispatcher.Lane lane = dispatcher.laneOf(r);
     int gen = generation.getOrDefault(tp, 0);
     running.merge(tp, 1, Integer::sum);
     long queuedAt = nanoTime.getAsLong();
     workers.execute(() -> {
-      Throwable error = null;
+      RecordRunner.Outcome outcome = null;
       long startedAt = queuedAt;
       boolean acquired = false;
       try {
         permits.acquire(); // the concurrency bound, for virtual threads as for a platform pool
         acquired = true;
         startedAt = nanoTime.getAsLong();
-        processor.process(r);
+        outcome = runner.run(r, state);
       } catch (InterruptedException e) {
-        error = e;
         Thread.currentThread().interrupt();
-      } catch (Throwable t) {
-        error = t;
       } finally {
         if (acquired) {
           permits.release();
         }
-        completions.add(new Completion(r, lane, gen, error, startedAt - queuedAt,
+        completions.add(new Completion(r, lane, gen, outcome, startedAt - queuedAt,
             nanoTime.getAsLong() - startedAt));
       }
     });
@@ -251,7 +295,12 @@ public final class WorkerEngine implements WorkerStrategyEngine {
   /** Waits up to {@link #BUSY_WAIT} for one completion and applies it; false on a failed record. */
   private boolean awaitCompletion(Consumer<byte[], byte[]> c) {
     try {
-      Completion done = completions.poll(BUSY_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+      long wait = BUSY_WAIT.toNanos();
+      Scheduled next = scheduled.peek();
+      if (next != null && !runner.breakerOpen()) {
+        wait = Math.max(0, Math.min(wait, next.dueNanos() - nanoTime.getAsLong()));
+      }
+      Completion done = completions.poll(wait, TimeUnit.NANOSECONDS);
       return done == null || apply(c, done);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -272,21 +321,34 @@ public final class WorkerEngine implements WorkerStrategyEngine {
   private boolean apply(Consumer<byte[], byte[]> c, Completion done) {
     ConsumerRecord<byte[], byte[]> r = done.record();
     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-    inFlight.decrementAndGet();
     running.computeIfPresent(tp, (k, v) -> v <= 1 ? null : v - 1);
     waitNanos.addAndGet(done.waitNanos());
     handlerNanos.addAndGet(done.handlerNanos());
-    if (done.error() != null) {
-      failed.incrementAndGet();
-      life.fail(new IllegalStateException(
-          "handler failed on " + tp + " offset " + r.offset() + ": " + done.error(), done.error()));
+    RecordRunner.Outcome outcome = done.outcome();
+    boolean current = done.generation() == generation.getOrDefault(tp, 0);
+    RecordRunner.Kind kind = outcome == null ? RecordRunner.Kind.INTERRUPTED : outcome.kind();
+    if (kind == RecordRunner.Kind.RETRY || kind == RecordRunner.Kind.WAIT) {
+      if (current) {
+        schedule(r, tp, done.generation(), outcome);
+        return true;
+      }
+      kind = RecordRunner.Kind.INTERRUPTED; // its partition went away meanwhile: let it go
+    }
+    inFlight.decrementAndGet();
+    runner.telemetry().inFlight(tp, -1);
+    if (kind == RecordRunner.Kind.FAILED) {
+      life.fail(outcome.error());
       return false; // its offset never finishes: nothing at or past it is committed
     }
-    handled.incrementAndGet();
+    if (kind == RecordRunner.Kind.INTERRUPTED) {
+      return true; // not finished: stays uncommitted
+    }
+    if (kind == RecordRunner.Kind.DONE) {
+      handled.incrementAndGet();
+    }
     if (config.ordering() == Ordering.NAIVE) {
       return true;
     }
-    boolean current = done.generation() == generation.getOrDefault(tp, 0);
     if (current) {
       dispatcher.finished(done.lane());
     }
@@ -310,13 +372,14 @@ public final class WorkerEngine implements WorkerStrategyEngine {
       total += ledger.backlog(tp);
     }
     pausedForTotal = pausedForTotal ? total > config.maxInFlight() / 2 : total >= config.maxInFlight();
+    boolean breakerOpen = runner.breakerOpen();
     int hi = config.maxInFlightPerPartition();
     List<TopicPartition> toPause = new ArrayList<>();
     List<TopicPartition> toResume = new ArrayList<>();
     for (TopicPartition tp : assigned.keySet()) {
       int backlog = ledger.backlog(tp);
       boolean isPaused = paused.contains(tp);
-      boolean want = pausedForTotal || backlog >= hi || (isPaused && backlog > hi / 2);
+      boolean want = breakerOpen || pausedForTotal || backlog >= hi || (isPaused && backlog > hi / 2);
       if (want && !isPaused) {
         toPause.add(tp);
       } else if (!want && isPaused) {
@@ -331,6 +394,7 @@ public final class WorkerEngine implements WorkerStrategyEngine {
       c.resume(toResume);
       paused.removeAll(toResume);
     }
+    runner.telemetry().paused(paused.size() - pausedCount);
     pausedCount = paused.size();
     backlogTotal = total;
   }
@@ -382,6 +446,7 @@ public final class WorkerEngine implements WorkerStrategyEngine {
   private void shutdown(Consumer<byte[], byte[]> c) {
     try {
       dispatcher.clear(); // waiting records never start; they stay uncommitted
+      scheduled.clear(); // nor do records waiting for a retry
       Collection<TopicPartition> all = new ArrayList<>(running.keySet());
       if (config.ordering() == Ordering.NAIVE) {
         workers.shutdown(); // naive: let the pool run what it holds
@@ -395,6 +460,9 @@ public final class WorkerEngine implements WorkerStrategyEngine {
       life.fail(e);
     } finally {
       workers.shutdownNow();
+      runner.close();
+      runner.telemetry().paused(-pausedCount);
+      pausedCount = 0;
       try {
         c.close(life.closeTimeout());
       } catch (RuntimeException e) {
@@ -441,7 +509,7 @@ public final class WorkerEngine implements WorkerStrategyEngine {
     int assignedNow = assigned.size();
     return new EngineMetrics(
         handled.get(),
-        failed.get(),
+        runner.failures(),
         inFlight.get(),
         naive ? naiveCommits.get() : committer.commits(),
         committer.failures(),
@@ -453,12 +521,15 @@ public final class WorkerEngine implements WorkerStrategyEngine {
         topicPartitions,
         assignedNow,
         committer.committed(),
-        recordsLag);
+        recordsLag,
+        runner.retries(),
+        runner.deadLettered(),
+        pausedCount);
   }
 
   @Override
   public WorkerMetrics workerMetrics() {
-    long done = handled.get() + failed.get();
+    long done = runner.attempts();
     return new WorkerMetrics(
         config.ordering(),
         config.concurrency(),
@@ -497,6 +568,14 @@ public final class WorkerEngine implements WorkerStrategyEngine {
 
     private void forgetLanes(Collection<TopicPartition> partitions) {
       dispatcher.drop(partitions);
+      scheduled.removeIf(s -> {
+        if (partitions.contains(s.tp())) {
+          inFlight.decrementAndGet(); // waiting for a retry: not finished, stays uncommitted
+          runner.telemetry().inFlight(s.tp(), -1);
+          return true;
+        }
+        return false;
+      });
       paused.removeAll(partitions);
       for (TopicPartition tp : partitions) {
         generation.merge(tp, 1, Integer::sum);

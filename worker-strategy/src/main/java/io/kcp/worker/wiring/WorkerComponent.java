@@ -4,7 +4,7 @@ import dagger.BindsInstance;
 import dagger.Component;
 import io.kcp.core.ConsumerFactory;
 import io.kcp.core.ConsumerSettings;
-import io.kcp.core.spi.RecordProcessor;
+import io.kcp.core.spi.RecordRunner;
 import io.kcp.core.wiring.CoreModule;
 import io.kcp.worker.internal.WorkerConfig;
 import io.kcp.worker.internal.WorkerEngine;
@@ -19,7 +19,7 @@ interface WorkerComponent {
   interface Factory {
     WorkerComponent create(
         @BindsInstance ConsumerSettings settings,
-        @BindsInstance RecordProcessor processor,
+        @BindsInstance RecordRunner processor,
         @BindsInstance ConsumerFactory consumerFactory,
         @BindsInstance WorkerConfig config);
   }

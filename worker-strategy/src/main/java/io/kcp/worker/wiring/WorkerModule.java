@@ -5,7 +5,7 @@ import dagger.Provides;
 import io.kcp.core.ConsumerFactory;
 import io.kcp.core.ConsumerSettings;
 import io.kcp.core.OffsetLedger;
-import io.kcp.core.spi.RecordProcessor;
+import io.kcp.core.spi.RecordRunner;
 import io.kcp.worker.internal.WorkerConfig;
 import io.kcp.worker.internal.WorkerEngine;
 import java.util.function.LongSupplier;
@@ -18,7 +18,7 @@ public final class WorkerModule {
   @Provides
   static WorkerEngine engine(
       ConsumerSettings settings,
-      RecordProcessor processor,
+      RecordRunner processor,
       ConsumerFactory consumerFactory,
       WorkerConfig config,
       LongSupplier nanoTime,

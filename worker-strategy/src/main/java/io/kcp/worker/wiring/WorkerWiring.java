@@ -2,7 +2,7 @@ package io.kcp.worker.wiring;
 
 import io.kcp.core.ConsumerFactory;
 import io.kcp.core.ConsumerSettings;
-import io.kcp.core.spi.RecordProcessor;
+import io.kcp.core.spi.RecordRunner;
 import io.kcp.worker.WorkerStrategyEngine;
 import io.kcp.worker.internal.WorkerConfig;
 
@@ -13,7 +13,7 @@ public final class WorkerWiring {
   /** Builds the engine through its component. */
   public static WorkerStrategyEngine engine(
       ConsumerSettings settings,
-      RecordProcessor processor,
+      RecordRunner processor,
       ConsumerFactory consumerFactory,
       WorkerConfig config) {
     return DaggerWorkerComponent.factory()

@@ -1,0 +1,322 @@
+package io.kcp.core.spi;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.retry.Retry;
+import io.kcp.core.ConsumerSettings;
+import io.kcp.core.ErrorPolicy;
+import io.kcp.core.RecordHandler;
+import io.kcp.core.internal.DeadLetters;
+import io.kcp.core.internal.RecordFailedException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Runs one attempt of one record the way every strategy must: circuit breaker permission, the
+ * {@code process} span, decoding, the handler, and on failure the retry decision or the
+ * dead-letter write. It never sleeps: a record that must wait (a backoff, an open breaker) comes
+ * back as {@link Kind#RETRY} or {@link Kind#WAIT} with a delay, and the engine decides how that
+ * record's partition or key waits while the others go on. That is how retries block no more than
+ * the ordering mode requires.
+ *
+ * <p>Thread-safe: call {@link #run} from any worker; a record's attempts are sequential, passing
+ * its {@link RetryState} along.
+ */
+public final class RecordRunner implements AutoCloseable {
+  /** How long a record waits before asking an OPEN breaker again. */
+  public static final Duration BREAKER_RECHECK = Duration.ofMillis(100);
+
+  /** What became of an attempt. */
+  public enum Kind {
+    /** The handler returned: the record is finished. */
+    DONE,
+    /** The record was written to the dead-letter topic: finished too. */
+    DEAD_LETTERED,
+    /** The attempt failed; run it again after {@link Outcome#delayNanos()}. */
+    RETRY,
+    /** Not attempted (breaker OPEN); run it again after {@link Outcome#delayNanos()}. */
+    WAIT,
+    /** Failed for good and could not be dead-lettered: the engine must stop. */
+    FAILED,
+    /** Interrupted (the engine is closing): not finished, not failed. */
+    INTERRUPTED
+  }
+
+  /** The outcome of one {@link #run}. */
+  public static final class Outcome {
+    private static final Outcome DONE = new Outcome(Kind.DONE, 0, null, null);
+    private static final Outcome DEAD = new Outcome(Kind.DEAD_LETTERED, 0, null, null);
+    private static final Outcome INTERRUPTED = new Outcome(Kind.INTERRUPTED, 0, null, null);
+
+    private final Kind kind;
+    private final long delayNanos;
+    private final RetryState state;
+    private final Throwable error;
+
+    private Outcome(Kind kind, long delayNanos, RetryState state, Throwable error) {
+      this.kind = kind;
+      this.delayNanos = delayNanos;
+      this.state = state;
+      this.error = error;
+    }
+
+    /** What happened. */
+    public Kind kind() {
+      return kind;
+    }
+
+    /** For RETRY and WAIT: how long to wait before the next {@link #run}. */
+    public long delayNanos() {
+      return delayNanos;
+    }
+
+    /** For RETRY and WAIT: the state to pass to the next {@link #run} (null if none yet). */
+    public RetryState state() {
+      return state;
+    }
+
+    /** For FAILED: why; for RETRY: the attempt's exception. */
+    public Throwable error() {
+      return error;
+    }
+
+    /** Whether the record is finished (its offset may become committable). */
+    public boolean finished() {
+      return kind == Kind.DONE || kind == Kind.DEAD_LETTERED;
+    }
+
+    @Override
+    public String toString() {
+      return kind + (delayNanos > 0 ? " in " + Duration.ofNanos(delayNanos) : "")
+          + (error != null ? ": " + error : "");
+    }
+  }
+
+  /** A record's failures so far; opaque to engines, which only carry it along. */
+  public static final class RetryState {
+    private final Retry.AsyncContext<Object> context;
+    private int attempts;
+    private long firstFailureMs;
+    private long lastFailureMs;
+
+    private RetryState(Retry.AsyncContext<Object> context) {
+      this.context = context;
+    }
+
+    /** Attempts made so far. */
+    public int attempts() {
+      return attempts;
+    }
+  }
+
+  private interface Prepared {
+    void handle() throws Exception;
+  }
+
+  private interface Stage {
+    Prepared prepare(ConsumerRecord<byte[], byte[]> raw);
+  }
+
+  private final Stage stage;
+  private final ConsumerTelemetry telemetry;
+  private final Retry retry;
+  private final CircuitBreaker breaker;
+  private final DeadLetters deadLetters;
+  private final AtomicLong retries = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
+  private final AtomicLong attempts = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+
+  private RecordRunner(
+      Stage stage,
+      ConsumerTelemetry telemetry,
+      ErrorPolicy policy,
+      Optional<CircuitBreaker> breaker,
+      ConsumerSettings settings,
+      String name) {
+    this.stage = stage;
+    this.telemetry = telemetry;
+    this.retry = Retry.of(name, policy.retryConfig());
+    this.breaker = breaker.orElse(null);
+    this.deadLetters = new DeadLetters(policy, settings, name);
+  }
+
+  /**
+   * A runner for one engine.
+   *
+   * @param decoder the user's deserializers
+   * @param handler the user's handler
+   * @param policy retries, dead-letter topic, breaker
+   * @param breaker the engine's breaker (from {@link ErrorPolicy#newCircuitBreaker}); share one
+   *     among the runners of an engine's threads
+   * @param telemetry spans and metrics
+   * @param settings for the dead-letter producer's connection and the group name
+   * @param name names the retry and the dead-letter clients
+   */
+  public static <K, V> RecordRunner create(
+      RecordDecoder<K, V> decoder,
+      RecordHandler<K, V> handler,
+      ErrorPolicy policy,
+      Optional<CircuitBreaker> breaker,
+      ConsumerTelemetry telemetry,
+      ConsumerSettings settings,
+      String name) {
+    Objects.requireNonNull(decoder, "decoder");
+    Objects.requireNonNull(handler, "handler");
+    Stage stage = raw -> {
+      ConsumerRecord<K, V> record = decoder.decode(raw);
+      return () -> handler.handle(record);
+    };
+    return new RecordRunner(stage, telemetry, policy, breaker, settings, name);
+  }
+
+  /**
+   * Runs one attempt of {@code raw}.
+   *
+   * @param state null for the first attempt, else the state from the previous outcome
+   */
+  public Outcome run(ConsumerRecord<byte[], byte[]> raw, RetryState state) {
+    if (breaker != null && !breaker.tryAcquirePermission()) {
+      return new Outcome(Kind.WAIT, BREAKER_RECHECK.toNanos(), state, null);
+    }
+    int attempt = state == null ? 1 : state.attempts + 1;
+    attempts.incrementAndGet();
+    TopicPartition tp = new TopicPartition(raw.topic(), raw.partition());
+    Span span = telemetry.startProcess(raw, attempt);
+    long started = System.nanoTime();
+    Prepared prepared;
+    try (Scope ignored = span.makeCurrent()) {
+      try {
+        prepared = stage.prepare(raw);
+      } catch (RuntimeException e) {
+        // not the downstream's fault: no breaker accounting, no retry
+        failures.incrementAndGet();
+        if (breaker != null) {
+          breaker.releasePermission();
+        }
+        telemetry.endProcess(span, tp, System.nanoTime() - started, e);
+        long now = System.currentTimeMillis();
+        return deadLetter(raw, tp, e, attempt, now, now, "decode");
+      }
+      try {
+        prepared.handle();
+      } catch (Exception e) {
+        long nanos = System.nanoTime() - started;
+        if (e instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+          if (breaker != null) {
+            breaker.releasePermission();
+          }
+          telemetry.endProcess(span, tp, nanos, e);
+          return Outcome.INTERRUPTED;
+        }
+        failures.incrementAndGet();
+        if (breaker != null) {
+          breaker.onError(nanos, TimeUnit.NANOSECONDS, e);
+        }
+        telemetry.endProcess(span, tp, nanos, e);
+        return failed(raw, tp, e, state);
+      }
+      long nanos = System.nanoTime() - started;
+      if (breaker != null) {
+        breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+      }
+      if (state != null) {
+        state.context.onComplete();
+      }
+      telemetry.endProcess(span, tp, nanos, null);
+      return Outcome.DONE;
+    }
+  }
+
+  private Outcome failed(ConsumerRecord<byte[], byte[]> raw, TopicPartition tp, Exception e, RetryState state) {
+    RetryState s = state != null ? state : new RetryState(retry.asyncContext());
+    long now = System.currentTimeMillis();
+    if (s.attempts == 0) {
+      s.firstFailureMs = now;
+    }
+    s.attempts++;
+    s.lastFailureMs = now;
+    long delayMillis = s.context.onError(e);
+    if (delayMillis >= 0) {
+      retries.incrementAndGet();
+      telemetry.retried(tp);
+      return new Outcome(Kind.RETRY, TimeUnit.MILLISECONDS.toNanos(delayMillis), s, e);
+    }
+    return deadLetter(raw, tp, e, s.attempts, s.firstFailureMs, s.lastFailureMs, "handler");
+  }
+
+  private Outcome deadLetter(
+      ConsumerRecord<byte[], byte[]> raw,
+      TopicPartition tp,
+      Exception e,
+      int attempts,
+      long firstMs,
+      long lastMs,
+      String reason) {
+    if (!deadLetters.enabled(raw.topic())) {
+      return new Outcome(Kind.FAILED, 0, null, new RecordFailedException(
+          "handler failed on " + tp + " offset " + raw.offset() + " after " + attempts
+              + (attempts == 1 ? " attempt" : " attempts") + " and no dead-letter topic is set: " + e, e));
+    }
+    try {
+      deadLetters.publish(raw, e, attempts, firstMs, lastMs, reason);
+    } catch (RuntimeException dltFailure) {
+      dltFailure.addSuppressed(e);
+      return new Outcome(Kind.FAILED, 0, null, dltFailure);
+    }
+    deadLettered.incrementAndGet();
+    telemetry.deadLettered(tp);
+    return Outcome.DEAD;
+  }
+
+  /** Whether the breaker is OPEN (or forced open): the engine should pause its partitions. */
+  public boolean breakerOpen() {
+    if (breaker == null) {
+      return false;
+    }
+    CircuitBreaker.State s = breaker.getState();
+    return s == CircuitBreaker.State.OPEN || s == CircuitBreaker.State.FORCED_OPEN;
+  }
+
+  /** The breaker, if any. */
+  public Optional<CircuitBreaker> breaker() {
+    return Optional.ofNullable(breaker);
+  }
+
+  /** The telemetry this runner reports to (engines use it for commits and gauges). */
+  public ConsumerTelemetry telemetry() {
+    return telemetry;
+  }
+
+  /** Attempts scheduled again after a failure. */
+  public long retries() {
+    return retries.get();
+  }
+
+  /** Records written to the dead-letter topic. */
+  public long deadLettered() {
+    return deadLettered.get();
+  }
+
+  /** Attempts that threw (decoding or handler). */
+  public long failures() {
+    return failures.get();
+  }
+
+  /** Handler attempts started (a record waiting on an open breaker is not attempted). */
+  public long attempts() {
+    return attempts.get();
+  }
+
+  /** Closes the dead-letter producer, if one was opened. */
+  @Override
+  public void close() {
+    deadLetters.close();
+  }
+}
