@@ -92,7 +92,8 @@ public final class DeadLetters implements AutoCloseable {
       put(headers, DeadLetterHeaders.FIRST_FAILURE, Long.toString(firstFailureMs));
       put(headers, DeadLetterHeaders.LAST_FAILURE, Long.toString(lastFailureMs));
       put(headers, DeadLetterHeaders.REASON, reason);
-      p.send(new ProducerRecord<>(dlt, partition, raw.timestamp(), raw.key(), raw.value(), headers))
+      Long timestamp = raw.timestamp() >= 0 ? raw.timestamp() : null;
+      p.send(new ProducerRecord<>(dlt, partition, timestamp, raw.key(), raw.value(), headers))
           .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
