@@ -6,6 +6,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -92,5 +97,59 @@ final class TestClients {
     long ms = (System.nanoTime() - startNanos) / 1_000_000;
     System.out.println("TIMING " + what + " " + ms + " ms");
     return ms;
+  }
+
+  /** Every record of a topic up to its end offsets now, read without a group (empty if no topic). */
+  static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic) {
+    Map<String, Object> config = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+      List<org.apache.kafka.common.PartitionInfo> infos =
+          consumer.listTopics(Duration.ofSeconds(10)).getOrDefault(topic, List.of());
+      List<TopicPartition> tps = infos.stream()
+          .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
+      if (tps.isEmpty()) {
+        return out;
+      }
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+      await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+          .until(() -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            return tps.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
+          });
+    }
+    return out;
+  }
+
+  /** The group's committed offsets (next offset to read) per partition. */
+  static Map<TopicPartition, Long> committed(String bootstrap, String group) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Map<TopicPartition, Long> out = new java.util.HashMap<>();
+      admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+          .forEach((tp, om) -> {
+            if (om != null) {
+              out.put(tp, om.offset());
+            }
+          });
+      return out;
+    }
+  }
+
+  /** The topic's end offsets per partition. */
+  static Map<TopicPartition, Long> endOffsets(String bootstrap, String topic) {
+    Map<String, Object> config = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+      List<TopicPartition> tps = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+          .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
+      return consumer.endOffsets(tps);
+    }
   }
 }
