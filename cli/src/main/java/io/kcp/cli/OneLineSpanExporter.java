@@ -18,7 +18,7 @@ import java.util.Objects;
  *
  * <pre>
  * otel span 'process orders' CONSUMER trace=4bf92f3577b34da6a3ce929d0e0e4736 span=00f067aa0ba902b7
- *   parent=53995c3f42cd8ad8 links=1 status=OK 1.204 ms {messaging.kafka.offset=42, messaging.system=kafka}
+ *   parent=53995c3f42cd8ad8 links=1 status=OK 1.204 ms {messaging.system=kafka, messaging.kafka.offset=42}
  * </pre>
  *
  * (one line; wrapped here). {@code parent=-} marks a root span. Meant for short runs with a
@@ -63,7 +63,7 @@ final class OneLineSpanExporter implements SpanExporter {
     return status.getStatusCode().name();
   }
 
-  /** {@code {k1=v1, k2=v2}} in the attributes' own (key-sorted) order. */
+  /** {@code {k1=v1, k2=v2}} in the attributes' own order (as the instrumentation set them). */
   static StringBuilder appendAttributes(StringBuilder line, Attributes attributes) {
     line.append('{');
     boolean first = true;

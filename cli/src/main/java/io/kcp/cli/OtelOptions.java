@@ -22,6 +22,11 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -77,7 +82,7 @@ final class OtelOptions {
   Telemetry open(PrintWriter err) {
     Objects.requireNonNull(err, "err");
     if (exporter == Exporter.none) {
-      return new Telemetry(OpenTelemetry.noop(), null, err, null);
+      return new Telemetry(OpenTelemetry.noop(), null, err, null, null);
     }
     Resource resource = Resource.getDefault().toBuilder().put("service.name", serviceName).build();
     SpanProcessor spans;
@@ -105,7 +110,7 @@ final class OtelOptions {
             .registerMetricReader(PeriodicMetricReader.builder(metrics).setInterval(METRIC_INTERVAL).build())
             .build())
         .build();
-    return new Telemetry(sdk, sdk, err, target);
+    return new Telemetry(sdk, sdk, err, target, OneLineWarnings.install(err));
   }
 
   /**
@@ -117,12 +122,15 @@ final class OtelOptions {
     private final OpenTelemetrySdk sdk; // null for the no-op
     private final PrintWriter err;
     private final String target;
+    private final OneLineWarnings warnings; // null for the no-op
 
-    private Telemetry(OpenTelemetry openTelemetry, OpenTelemetrySdk sdk, PrintWriter err, String target) {
+    private Telemetry(OpenTelemetry openTelemetry, OpenTelemetrySdk sdk, PrintWriter err, String target,
+        OneLineWarnings warnings) {
       this.openTelemetry = openTelemetry;
       this.sdk = sdk;
       this.err = err;
       this.target = target;
+      this.warnings = warnings;
     }
 
     /** The instance to hand to the libraries' builders ({@code OpenTelemetry.noop()} for none). */
@@ -149,6 +157,60 @@ final class OtelOptions {
         err.printf("otel: some telemetry could not be exported to %s%n", target);
       }
       err.flush();
+      warnings.uninstall();
+    }
+  }
+
+  /**
+   * While the SDK runs, its own warnings (the OTel SDK logs through java.util.logging: "Failed to
+   * export spans ..." with a stack trace per attempt) become one line each on kcp's stderr.
+   */
+  private static final class OneLineWarnings extends Handler {
+    private final PrintWriter err;
+    private final Logger logger; // a strong reference: java.util.logging keeps loggers weakly
+    private final boolean parentHandlers;
+    private final SimpleFormatter formatter = new SimpleFormatter();
+
+    private OneLineWarnings(PrintWriter err, Logger logger) {
+      this.err = err;
+      this.logger = logger;
+      this.parentHandlers = logger.getUseParentHandlers();
+      setLevel(Level.WARNING);
+    }
+
+    static OneLineWarnings install(PrintWriter err) {
+      OneLineWarnings handler = new OneLineWarnings(err, Logger.getLogger("io.opentelemetry"));
+      handler.logger.addHandler(handler);
+      handler.logger.setUseParentHandlers(false);
+      return handler;
+    }
+
+    void uninstall() {
+      logger.removeHandler(this);
+      logger.setUseParentHandlers(parentHandlers);
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+      if (!isLoggable(record)) {
+        return;
+      }
+      StringBuilder line = new StringBuilder("otel: ").append(formatter.formatMessage(record));
+      if (record.getThrown() != null) {
+        line.append(" (").append(record.getThrown()).append(')');
+      }
+      err.println(line);
+      err.flush();
+    }
+
+    @Override
+    public void flush() {
+      err.flush();
+    }
+
+    @Override
+    public void close() {
+      err.flush(); // not ours to close: it is kcp's stderr
     }
   }
 
