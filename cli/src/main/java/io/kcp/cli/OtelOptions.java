@@ -7,6 +7,7 @@ import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.InternalTelemetryVersion;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
@@ -65,8 +66,9 @@ final class OtelOptions {
 
   @Option(names = "--otel-endpoint", paramLabel = "URL", defaultValue = DEFAULT_ENDPOINT,
       converter = EndpointConverter.class,
-      description = "With --otel otlp: the OTLP http/protobuf base URL; spans go to URL/v1/traces,"
-          + " metrics to URL/v1/metrics (like OTEL_EXPORTER_OTLP_ENDPOINT). Default: ${DEFAULT-VALUE}.")
+      description = {"With --otel otlp: the OTLP http/protobuf base URL; spans go to URL/v1/traces,"
+          + " metrics to URL/v1/metrics (like OTEL_EXPORTER_OTLP_ENDPOINT).",
+          "Default: ${DEFAULT-VALUE}"})
   URI endpoint;
 
   @Option(names = "--otel-service-name", paramLabel = "NAME", defaultValue = "kcp",
@@ -107,7 +109,10 @@ final class OtelOptions {
         .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
         .setTracerProvider(SdkTracerProvider.builder().setResource(resource).addSpanProcessor(spans).build())
         .setMeterProvider(SdkMeterProvider.builder().setResource(resource)
-            .registerMetricReader(PeriodicMetricReader.builder(metrics).setInterval(METRIC_INTERVAL).build())
+            // LEGACY: the reader records no metrics about itself (LATEST would add
+            // otel.sdk.metric_reader.* to every export of an otherwise idle kcp)
+            .registerMetricReader(PeriodicMetricReader.builder(metrics).setInterval(METRIC_INTERVAL)
+                .setInternalTelemetryVersion(InternalTelemetryVersion.LEGACY).build())
             .build())
         .build();
     return new Telemetry(sdk, sdk, err, target, OneLineWarnings.install(err));

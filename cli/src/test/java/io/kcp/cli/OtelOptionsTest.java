@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,9 +56,13 @@ class OtelOptionsTest {
       otel.getTracer("test").spanBuilder("process orders").startSpan().end();
       assertThat(err.toString()).startsWith("otel span 'process orders' INTERNAL ");
       otel.getMeter("test").counterBuilder("kcp.test.count").build().add(7);
+      ((OpenTelemetrySdk) otel).getSdkMeterProvider().forceFlush().join(5, TimeUnit.SECONDS);
+      ((OpenTelemetrySdk) otel).getSdkMeterProvider().forceFlush().join(5, TimeUnit.SECONDS);
     }
+    // only what the program recorded: no metrics of the SDK about itself
+    assertThat(err.toString()).doesNotContain("otel.sdk");
     assertThat(err.toString()).contains("otel metric kcp.test.count LONG_SUM: 7 {}");
-    assertThat(err.toString().lines()).hasSize(2);
+    assertThat(err.toString().lines()).hasSize(4); // the span, the metric at two flushes and at close
   }
 
   @Test
