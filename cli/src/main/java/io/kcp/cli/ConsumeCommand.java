@@ -48,6 +48,7 @@ final class ConsumeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Verbosity verbosity;
   @Mixin BrokerOption broker;
+  @Mixin OtelOptions otel;
 
   @Option(names = "--strategy", defaultValue = "partition",
       description = "single, partition or worker. Default: ${DEFAULT-VALUE}.")
@@ -154,7 +155,9 @@ final class ConsumeCommand implements Callable<Integer> {
     // settings mistakes first, before a broker is started or records produced
     ConsumerSettings.builder().bootstrapServers("localhost:9092").groupId(group).topics(topic)
         .properties(consumerProperties).build();
-    try (BrokerOption.Broker b = broker.open(err)) {
+    // telemetry.openTelemetry() goes to the strategy builders once the libraries take one
+    OtelOptions.Telemetry telemetry = otel.open(err);
+    try (telemetry; BrokerOption.Broker b = broker.open(err)) {
       if (b.embedded()) {
         Checks.positive("--records", records);
         err.printf("producing the workload first: %,d records over %,d keys to '%s' (%d partitions)%n",
