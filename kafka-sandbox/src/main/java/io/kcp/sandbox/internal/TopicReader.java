@@ -51,6 +51,7 @@ public final class TopicReader {
     return read(
             bootstrapServers,
             topic,
+            "topic",
             timeout,
             true,
             r ->
@@ -81,6 +82,7 @@ public final class TopicReader {
     return read(
         bootstrapServers,
         topic,
+        "dead-letter topic",
         timeout,
         required,
         r ->
@@ -130,6 +132,7 @@ public final class TopicReader {
   private static <T> Optional<List<T>> read(
       String bootstrapServers,
       String topic,
+      String what,
       Duration timeout,
       boolean required,
       Function<ConsumerRecord<String, String>, T> convert) {
@@ -142,7 +145,7 @@ public final class TopicReader {
       if (description.isEmpty()) {
         if (required) {
           throw new IllegalStateException(
-              "topic " + topic + " does not exist on " + bootstrapServers);
+              what + " " + topic + " does not exist on " + bootstrapServers);
         }
         return Optional.empty();
       }
