@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +20,9 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
       "Compare audit files (written by consumers run with --audit) with what the topic holds:",
-      "lost (produced, never handled), duplicates, per-key order violations."
+      "lost (produced, never handled nor dead-lettered), duplicates, per-key order violations.",
+      "Records found in the dead-letter topic (default <topic>.dlt, read when it exists) count as",
+      "dead_lettered, not lost."
     })
 final class AuditCommand implements Callable<Integer> {
   /** Exit code of {@code --strict} when the report is not clean. */
@@ -31,6 +34,17 @@ final class AuditCommand implements Callable<Integer> {
 
   @Option(names = "--topic", required = true, description = "The topic the workload was produced to.")
   String topic;
+
+  @Option(
+      names = "--dlt",
+      paramLabel = "TOPIC",
+      description = "The dead-letter topic to read; it must exist. Default: <topic>.dlt when it exists.")
+  String dlt;
+
+  @Option(
+      names = "--no-dlt",
+      description = "Read no dead-letter topic: a record that was not handled counts as lost.")
+  boolean noDlt;
 
   @Option(names = "--json", description = "Print the report as JSON (snake_case keys).")
   boolean json;
@@ -49,7 +63,13 @@ final class AuditCommand implements Callable<Integer> {
         throw new CliException("audit file not found: " + f);
       }
     }
-    AuditReport report = AuditReport.of(bootstrap, topic, files);
+    if (noDlt && dlt != null) {
+      throw new CliException("--dlt and --no-dlt exclude each other: give one or neither");
+    }
+    AuditReport report =
+        dlt == null && !noDlt
+            ? AuditReport.of(bootstrap, topic, files)
+            : AuditReport.of(bootstrap, topic, files, Optional.ofNullable(dlt));
     PrintWriter out = spec.commandLine().getOut();
     out.println(json ? report.toJson() : report.toText());
     out.flush();

@@ -14,27 +14,49 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * What a topic holds compared with what the audited handlers finished: the proof (or disproof) of
  * the delivery guarantees.
  *
- * <p>A record's identity is ({@code topic}, {@code partition}, {@code offset}). The counts:
+ * <p>A record's identity is ({@code topic}, {@code partition}, {@code offset}). Three sources: the
+ * records in the topic (produced), the audit lines (handled), and the records in the dead-letter
+ * topic (DLT), where a consumer publishes a record it gave up on before committing its offset. The
+ * counts:
  *
  * <ul>
  *   <li>{@code produced}: records in the topic;
  *   <li>{@code handled}: distinct produced records handled at least once;
  *   <li>{@code handled_total}: all audit lines;
- *   <li>{@code lost}: produced records never handled;
+ *   <li>{@code lost}: produced records neither handled nor dead-lettered, so {@code produced =
+ *       handled + dead_lettered - dead_lettered_and_handled + lost};
  *   <li>{@code duplicates}: the sum over produced records of (times handled − 1), for records
  *       handled at least once — redeliveries within a run and across runs alike;
  *   <li>{@code order_violations}: see below;
  *   <li>{@code unknown_handled}: audit lines whose record is not in the topic (e.g. another
  *       topic, or an offset beyond the end);
  *   <li>{@code runs}: distinct run ids among the audit lines;
- *   <li>{@code torn_lines}: unterminated audit lines skipped when reading the files.
+ *   <li>{@code torn_lines}: unterminated audit lines skipped when reading the files;
+ *   <li>{@code dead_lettered}: distinct produced records found in the DLT (a record dead-lettered
+ *       twice, e.g. redelivered after a crash before its commit, counts once);
+ *   <li>{@code dead_lettered_and_handled}: produced records both in the DLT and handled at least
+ *       once — e.g. a handler that succeeded on a redelivery after an earlier run had given up on
+ *       the record. Not an error in itself: it counts toward neither {@code lost} nor {@code
+ *       duplicates}.
  * </ul>
+ *
+ * <p><b>Matching DLT records.</b> A DLT record whose {@link DeadLetterRecord#hasOrigin() headers}
+ * name its original topic, partition and offset matches exactly that produced record (or none).
+ * Without those headers it matches by workload identity: the produced record with the same key and
+ * seq, if exactly one has them (a topic holding several workloads makes the identity ambiguous;
+ * such a DLT record, and one with no seq, matches nothing). DLT records that match no produced
+ * record are ignored: they cannot hide a loss.
+ *
+ * <p>{@link #clean()} is about delivery guarantees, so a dead-lettered record is accounted for, not
+ * lost: a report can be clean with {@code dead_lettered > 0}. Read {@code dead_lettered} to see how
+ * many records the handlers gave up on.
  *
  * <p><b>Order violation.</b> Only audit lines with a workload seq ({@code seq >= 0}) and a key take
  * part. Within ONE run (run id), for one key of one topic, consider only the FIRST handling in that
@@ -49,20 +71,27 @@ import java.util.Set;
  * with the latest end seen so far among smaller seqs, O(n log n).
  *
  * <p>Examples (at most {@value #MAX_EXAMPLES} of each) are taken in the order of the produced list
- * (lost, duplicates), of the audit lines (unknown) and of first appearance of a run and key
+ * (lost, duplicates, dead-lettered), of the audit lines (unknown) and of first appearance of a run and key
  * (order violations).
  *
  * <p>{@link #toJson()} is a public contract: its snake_case keys are {@code produced, handled,
- * handled_total, lost, duplicates, order_violations, unknown_handled, runs, torn_lines, clean,
- * lost_examples, duplicate_examples, order_violation_examples, unknown_handled_examples}.
+ * handled_total, lost, duplicates, order_violations, unknown_handled, runs, torn_lines,
+ * dead_lettered, dead_lettered_and_handled, clean, lost_examples, duplicate_examples,
+ * order_violation_examples, unknown_handled_examples, dead_lettered_examples}, in that order.
+ * Each {@code dead_lettered_examples} item has the produced record's {@code topic, partition,
+ * offset, key, seq}, then {@code handled} (boolean) and the first matching DLT record's {@code
+ * dlt_topic, dlt_partition, dlt_offset}.
  */
 public final class AuditReport {
 
   /** The most examples kept of each kind. */
   public static final int MAX_EXAMPLES = 5;
 
-  /** How long {@link #of(String, String, List)} may take to read the topic. */
+  /** How long {@link #of(String, String, List)} may take to read the topic, and again the DLT. */
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(2);
+
+  /** Appended to a topic's name to name its default dead-letter topic. */
+  public static final String DEFAULT_DLT_SUFFIX = ".dlt";
 
   /**
    * A produced record handled more than once.
@@ -109,6 +138,28 @@ public final class AuditReport {
       long laterSeq,
       long laterOffset) {}
 
+  /**
+   * A produced record found in the dead-letter topic.
+   *
+   * @param record the produced record
+   * @param deadLetter the first DLT record (in DLT read order) that matched it
+   * @param handled whether it was also handled at least once
+   */
+  public record DeadLettered(ProducedRecord record, DeadLetterRecord deadLetter, boolean handled) {
+    /**
+     * Validates the components.
+     *
+     * @param record see the record description
+     * @param deadLetter see the record description
+     * @param handled see the record description
+     * @throws NullPointerException if a component is null
+     */
+    public DeadLettered {
+      Objects.requireNonNull(record, "record");
+      Objects.requireNonNull(deadLetter, "deadLetter");
+    }
+  }
+
   private final long produced;
   private final long handled;
   private final long handledTotal;
@@ -118,10 +169,13 @@ public final class AuditReport {
   private final long unknownHandled;
   private final long runs;
   private final long tornLines;
+  private final long deadLettered;
+  private final long deadLetteredAndHandled;
   private final List<ProducedRecord> lostExamples;
   private final List<Duplicate> duplicateExamples;
   private final List<OrderViolation> orderViolationExamples;
   private final List<AuditEntry> unknownHandledExamples;
+  private final List<DeadLettered> deadLetteredExamples;
 
   private AuditReport(Builder b) {
     this.produced = b.produced;
@@ -133,21 +187,26 @@ public final class AuditReport {
     this.unknownHandled = b.unknownHandled;
     this.runs = b.runs;
     this.tornLines = b.tornLines;
+    this.deadLettered = b.deadLettered;
+    this.deadLetteredAndHandled = b.deadLetteredAndHandled;
     this.lostExamples = List.copyOf(b.lostExamples);
     this.duplicateExamples = List.copyOf(b.duplicateExamples);
     this.orderViolationExamples = List.copyOf(b.orderViolationExamples);
     this.unknownHandledExamples = List.copyOf(b.unknownHandledExamples);
+    this.deadLetteredExamples = List.copyOf(b.deadLetteredExamples);
   }
 
   /**
-   * Reads the whole topic and the audit files, then {@linkplain #compute computes} the report.
+   * Reads the whole topic, its default dead-letter topic {@code <topic>.dlt} if that exists (an
+   * absent DLT means nothing was dead-lettered) and the audit files, then {@linkplain #compute
+   * computes} the report.
    *
    * @param bootstrapServers the cluster
    * @param topic the topic the workload was produced to
    * @param auditFiles the audit files of every consumer run
    * @return the report
    * @throws IllegalStateException if the cluster cannot be reached, the topic does not exist or
-   *     cannot be read within {@link #DEFAULT_READ_TIMEOUT}
+   *     a topic cannot be read within {@link #DEFAULT_READ_TIMEOUT}
    * @throws IllegalArgumentException if an audit file is malformed
    */
   public static AuditReport of(String bootstrapServers, String topic, List<Path> auditFiles) {
@@ -156,22 +215,98 @@ public final class AuditReport {
 
   /**
    * Reads the whole topic (every partition from the beginning to its end offset as of the start
-   * of the read) and the audit files, then {@linkplain #compute computes} the report.
+   * of the read), likewise its default dead-letter topic {@code <topic>.dlt} if that exists (an
+   * absent DLT means nothing was dead-lettered), and the audit files, then {@linkplain #compute
+   * computes} the report.
    *
    * @param bootstrapServers the cluster
    * @param topic the topic the workload was produced to
    * @param auditFiles the audit files of every consumer run
-   * @param timeout how long reading the topic may take
+   * @param timeout how long reading the topic may take, and again reading the DLT
    * @return the report
    * @throws IllegalStateException if the cluster cannot be reached, the topic does not exist or
-   *     cannot be read within {@code timeout}
+   *     a topic cannot be read within {@code timeout}
    * @throws IllegalArgumentException if an audit file is malformed
    */
   public static AuditReport of(
       String bootstrapServers, String topic, List<Path> auditFiles, Duration timeout) {
+    return read(bootstrapServers, topic, auditFiles, defaultDeadLetterTopic(topic), false, timeout);
+  }
+
+  /**
+   * Reads the whole topic, the given dead-letter topic (if any) and the audit files, then
+   * {@linkplain #compute computes} the report.
+   *
+   * @param bootstrapServers the cluster
+   * @param topic the topic the workload was produced to
+   * @param auditFiles the audit files of every consumer run
+   * @param deadLetterTopic the DLT to read, which must exist; empty to read none (then {@code
+   *     dead_lettered} is 0)
+   * @return the report
+   * @throws IllegalStateException if the cluster cannot be reached, the topic or the given DLT
+   *     does not exist, or a topic cannot be read within {@link #DEFAULT_READ_TIMEOUT}
+   * @throws IllegalArgumentException if an audit file is malformed
+   */
+  public static AuditReport of(
+      String bootstrapServers,
+      String topic,
+      List<Path> auditFiles,
+      Optional<String> deadLetterTopic) {
+    return of(bootstrapServers, topic, auditFiles, deadLetterTopic, DEFAULT_READ_TIMEOUT);
+  }
+
+  /**
+   * Reads the whole topic, the given dead-letter topic (if any) and the audit files, then
+   * {@linkplain #compute computes} the report. Each topic is read from the beginning of every
+   * partition to its end offset as of the start of its read.
+   *
+   * @param bootstrapServers the cluster
+   * @param topic the topic the workload was produced to
+   * @param auditFiles the audit files of every consumer run
+   * @param deadLetterTopic the DLT to read, which must exist; empty to read none (then {@code
+   *     dead_lettered} is 0)
+   * @param timeout how long reading the topic may take, and again reading the DLT
+   * @return the report
+   * @throws IllegalStateException if the cluster cannot be reached, the topic or the given DLT
+   *     does not exist, or a topic cannot be read within {@code timeout}
+   * @throws IllegalArgumentException if an audit file is malformed
+   */
+  public static AuditReport of(
+      String bootstrapServers,
+      String topic,
+      List<Path> auditFiles,
+      Optional<String> deadLetterTopic,
+      Duration timeout) {
+    Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+    return read(bootstrapServers, topic, auditFiles, deadLetterTopic.orElse(null), true, timeout);
+  }
+
+  /**
+   * The default dead-letter topic of a topic.
+   *
+   * @param topic the topic
+   * @return {@code topic + ".dlt"}
+   */
+  public static String defaultDeadLetterTopic(String topic) {
+    return Objects.requireNonNull(topic, "topic") + DEFAULT_DLT_SUFFIX;
+  }
+
+  private static AuditReport read(
+      String bootstrapServers,
+      String topic,
+      List<Path> auditFiles,
+      String deadLetterTopic,
+      boolean deadLetterTopicRequired,
+      Duration timeout) {
     AuditFiles.Contents contents = AuditFiles.read(auditFiles);
     List<ProducedRecord> records = TopicReader.readAll(bootstrapServers, topic, timeout);
-    return compute(records, contents.entries(), contents.tornLines());
+    List<DeadLetterRecord> deadLetters =
+        deadLetterTopic == null
+            ? List.of()
+            : TopicReader.readDeadLetters(
+                    bootstrapServers, deadLetterTopic, timeout, deadLetterTopicRequired)
+                .orElse(List.of());
+    return compute(records, contents.entries(), contents.tornLines(), deadLetters);
   }
 
   /**
@@ -183,6 +318,21 @@ public final class AuditReport {
    */
   public static AuditReport compute(List<ProducedRecord> produced, AuditFiles.Contents handled) {
     return compute(produced, handled.entries(), handled.tornLines());
+  }
+
+  /**
+   * Computes the report from audit file contents and the dead-letter topic's records.
+   *
+   * @param produced the records in the topic
+   * @param handled what {@link AuditFiles#read} returned
+   * @param deadLetters the records in the dead-letter topic
+   * @return the report
+   */
+  public static AuditReport compute(
+      List<ProducedRecord> produced,
+      AuditFiles.Contents handled,
+      List<DeadLetterRecord> deadLetters) {
+    return compute(produced, handled.entries(), handled.tornLines(), deadLetters);
   }
 
   /**
@@ -198,7 +348,7 @@ public final class AuditReport {
   }
 
   /**
-   * Computes the report. Pure: no I/O.
+   * Computes the report, with no dead-letter topic. Pure: no I/O.
    *
    * @param produced the records in the topic; each identity at most once
    * @param handled the audit lines
@@ -208,8 +358,27 @@ public final class AuditReport {
    */
   public static AuditReport compute(
       List<ProducedRecord> produced, List<AuditEntry> handled, long tornLines) {
+    return compute(produced, handled, tornLines, List.of());
+  }
+
+  /**
+   * Computes the report. Pure: no I/O.
+   *
+   * @param produced the records in the topic; each identity at most once
+   * @param handled the audit lines
+   * @param tornLines torn lines skipped when the audit lines were read
+   * @param deadLetters the records in the dead-letter topic (matched as the class comment says)
+   * @return the report
+   * @throws IllegalArgumentException if {@code produced} lists a record twice
+   */
+  public static AuditReport compute(
+      List<ProducedRecord> produced,
+      List<AuditEntry> handled,
+      long tornLines,
+      List<DeadLetterRecord> deadLetters) {
     Objects.requireNonNull(produced, "produced");
     Objects.requireNonNull(handled, "handled");
+    Objects.requireNonNull(deadLetters, "deadLetters");
     if (tornLines < 0) {
       throw new IllegalArgumentException("tornLines must be >= 0, was " + tornLines);
     }
@@ -235,15 +404,26 @@ public final class AuditReport {
     }
     b.runs = runIds.size();
 
+    DeadLetterRecord[] deadLetterOf = deadLetters(produced, index, deadLetters);
     Map<Integer, Integer> duplicateExampleIndex = new LinkedHashMap<>();
     for (int i = 0; i < times.length; i++) {
       int t = times[i];
-      if (t == 0) {
+      DeadLetterRecord dead = deadLetterOf[i];
+      if (dead != null) {
+        b.deadLettered++;
+        if (t > 0) {
+          b.deadLetteredAndHandled++;
+        }
+        if (b.deadLetteredExamples.size() < MAX_EXAMPLES) {
+          b.deadLetteredExamples.add(new DeadLettered(produced.get(i), dead, t > 0));
+        }
+      }
+      if (t == 0 && dead == null) {
         b.lost++;
         if (b.lostExamples.size() < MAX_EXAMPLES) {
           b.lostExamples.add(produced.get(i));
         }
-      } else {
+      } else if (t > 0) {
         b.handled++;
         if (t > 1) {
           b.duplicates += t - 1;
@@ -269,6 +449,39 @@ public final class AuditReport {
 
     orderViolations(handled, b);
     return new AuditReport(b);
+  }
+
+  private record WorkloadIdentity(String key, long seq) {}
+
+  /** Per produced record (by index), the first DLT record that matches it, or null. */
+  private static DeadLetterRecord[] deadLetters(
+      List<ProducedRecord> produced, ProducedIndex index, List<DeadLetterRecord> deadLetters) {
+    DeadLetterRecord[] first = new DeadLetterRecord[produced.size()];
+    Map<WorkloadIdentity, Integer> byIdentity = null; // built on the first DLT record without origin
+    for (DeadLetterRecord d : deadLetters) {
+      int i;
+      if (d.hasOrigin()) {
+        i = index.find(d.originalTopic(), d.originalPartition(), d.originalOffset());
+      } else if (d.key() == null || d.seq() < 0) {
+        i = -1;
+      } else {
+        if (byIdentity == null) {
+          byIdentity = new HashMap<>();
+          for (int j = 0; j < produced.size(); j++) {
+            ProducedRecord r = produced.get(j);
+            if (r.key() != null && r.seq() >= 0) {
+              // -1 marks an identity that several produced records share: ambiguous
+              byIdentity.merge(new WorkloadIdentity(r.key(), r.seq()), j, (a, x) -> -1);
+            }
+          }
+        }
+        i = byIdentity.getOrDefault(new WorkloadIdentity(d.key(), d.seq()), -1);
+      }
+      if (i >= 0 && first[i] == null) {
+        first[i] = d;
+      }
+    }
+    return first;
   }
 
   private record RunKey(String runId, String topic, String key) {}
@@ -411,10 +624,13 @@ public final class AuditReport {
     long unknownHandled;
     long runs;
     long tornLines;
+    long deadLettered;
+    long deadLetteredAndHandled;
     final List<ProducedRecord> lostExamples = new ArrayList<>();
     final List<Duplicate> duplicateExamples = new ArrayList<>();
     final List<OrderViolation> orderViolationExamples = new ArrayList<>();
     final List<AuditEntry> unknownHandledExamples = new ArrayList<>();
+    final List<DeadLettered> deadLetteredExamples = new ArrayList<>();
   }
 
   /**
@@ -445,7 +661,7 @@ public final class AuditReport {
   }
 
   /**
-   * Produced records never handled.
+   * Produced records neither handled nor dead-lettered.
    *
    * @return the count
    */
@@ -499,6 +715,24 @@ public final class AuditReport {
   }
 
   /**
+   * Distinct produced records found in the dead-letter topic.
+   *
+   * @return the count
+   */
+  public long deadLettered() {
+    return deadLettered;
+  }
+
+  /**
+   * Produced records both in the dead-letter topic and handled at least once.
+   *
+   * @return the count
+   */
+  public long deadLetteredAndHandled() {
+    return deadLetteredAndHandled;
+  }
+
+  /**
    * Up to {@value #MAX_EXAMPLES} lost records.
    *
    * @return the examples
@@ -535,7 +769,17 @@ public final class AuditReport {
   }
 
   /**
-   * Whether the guarantees held: nothing lost, no duplicates, no order violations.
+   * Up to {@value #MAX_EXAMPLES} dead-lettered records.
+   *
+   * @return the examples
+   */
+  public List<DeadLettered> deadLetteredExamples() {
+    return deadLetteredExamples;
+  }
+
+  /**
+   * Whether the guarantees held: nothing lost, no duplicates, no order violations. Dead-lettered
+   * records are accounted for, not lost, so they do not make a report unclean.
    *
    * @return {@code lost == 0 && duplicates == 0 && order_violations == 0}
    */
@@ -559,6 +803,8 @@ public final class AuditReport {
     number(sb, "unknown_handled", unknownHandled);
     number(sb, "runs", runs);
     number(sb, "torn_lines", tornLines);
+    number(sb, "dead_lettered", deadLettered);
+    number(sb, "dead_lettered_and_handled", deadLetteredAndHandled);
     Json.name(sb.append("  "), "clean").append(clean()).append(",\n");
 
     array(sb, "lost_examples", lostExamples, AuditReport::producedFields);
@@ -610,6 +856,19 @@ public final class AuditReport {
           Json.string(s, e.key());
           Json.name(s.append(", "), "seq").append(e.seq());
         });
+    sb.append(",\n");
+    array(
+        sb,
+        "dead_lettered_examples",
+        deadLetteredExamples,
+        (s, d) -> {
+          producedFields(s, d.record());
+          Json.name(s.append(", "), "handled").append(d.handled());
+          Json.name(s.append(", "), "dlt_topic");
+          Json.string(s, d.deadLetter().topic());
+          Json.name(s.append(", "), "dlt_partition").append(d.deadLetter().partition());
+          Json.name(s.append(", "), "dlt_offset").append(d.deadLetter().offset());
+        });
     return sb.append("\n}\n").toString();
   }
 
@@ -643,7 +902,7 @@ public final class AuditReport {
 
   /**
    * A short human summary: one aligned line per count, the verdict, and the first example of each
-   * kind of problem.
+   * kind of problem and of a dead-lettered record.
    *
    * @return the summary, ending with a newline
    */
@@ -653,6 +912,8 @@ public final class AuditReport {
     line(sb, "handled", handled);
     line(sb, "handled_total", handledTotal);
     line(sb, "lost", lost);
+    line(sb, "dead_lettered", deadLettered);
+    line(sb, "dead_lettered_and_handled", deadLetteredAndHandled);
     line(sb, "duplicates", duplicates);
     line(sb, "order_violations", orderViolations);
     line(sb, "unknown_handled", unknownHandled);
@@ -694,11 +955,25 @@ public final class AuditReport {
               e.partition(),
               e.offset()));
     }
+    if (!deadLetteredExamples.isEmpty()) {
+      DeadLettered d = deadLetteredExamples.get(0);
+      sb.append(
+          String.format(
+              "%-18s %s in %s-%d@%d%s\n",
+              "e.g. dead-letter",
+              describe(d.record()),
+              d.deadLetter().topic(),
+              d.deadLetter().partition(),
+              d.deadLetter().offset(),
+              d.handled() ? ", also handled" : ""));
+    }
     return sb.toString();
   }
 
+  /** One count: the label, then the value right-aligned to column 31 (narrower after a long label). */
   private static void line(StringBuilder sb, String name, long value) {
-    sb.append(String.format("%-18s %12d\n", name, value));
+    int width = Math.max(1, 30 - Math.max(18, name.length()));
+    sb.append(String.format("%-18s %" + width + "d\n", name, value));
   }
 
   private static String describe(ProducedRecord r) {

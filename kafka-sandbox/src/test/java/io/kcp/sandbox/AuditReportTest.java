@@ -286,8 +286,9 @@ class AuditReportTest {
     assertThat(m.keySet())
         .containsExactly(
             "produced", "handled", "handled_total", "lost", "duplicates", "order_violations",
-            "unknown_handled", "runs", "torn_lines", "clean", "lost_examples",
-            "duplicate_examples", "order_violation_examples", "unknown_handled_examples");
+            "unknown_handled", "runs", "torn_lines", "dead_lettered", "dead_lettered_and_handled",
+            "clean", "lost_examples", "duplicate_examples", "order_violation_examples",
+            "unknown_handled_examples", "dead_lettered_examples");
     assertThat(m)
         .containsEntry("produced", 3L)
         .containsEntry("handled", 2L)
@@ -298,7 +299,10 @@ class AuditReportTest {
         .containsEntry("unknown_handled", 1L)
         .containsEntry("runs", 2L)
         .containsEntry("torn_lines", 1L)
+        .containsEntry("dead_lettered", 0L)
+        .containsEntry("dead_lettered_and_handled", 0L)
         .containsEntry("clean", false);
+    assertThat((List<Object>) m.get("dead_lettered_examples")).isEmpty();
 
     Map<String, Object> lost = ((List<Map<String, Object>>) m.get("lost_examples")).get(0);
     assertThat(lost)
@@ -379,5 +383,188 @@ class AuditReportTest {
     assertThat(report.orderViolationExamples().get(0).key()).isEqualTo(early.key());
     assertThat(report.orderViolationExamples().get(0).laterSeq()).isEqualTo(11);
     assertThat(millis).as("compute time in ms").isLessThan(20_000);
+  }
+
+  // ---- dead-letter topic ----
+
+  private static final String DLT = T + ".dlt";
+
+  /** The DLT record a consumer publishes for {@code r}, with the original-position headers. */
+  private static DeadLetterRecord dlt(ProducedRecord r, long dltOffset) {
+    return new DeadLetterRecord(
+        DLT, 0, dltOffset, r.topic(), r.partition(), r.offset(), r.key(), r.seq());
+  }
+
+  @Test
+  void deadLetteredRecordsAreNotLost() {
+    List<ProducedRecord> produced = produced(20, 4, 2);
+    List<ProducedRecord> handled = new ArrayList<>(produced);
+    ProducedRecord poison1 = handled.remove(13);
+    ProducedRecord poison2 = handled.remove(5);
+    ProducedRecord lost = handled.remove(2);
+    AuditReport report =
+        AuditReport.compute(
+            produced, sequential("r", handled, 0), 0, List.of(dlt(poison1, 0), dlt(poison2, 1)));
+    assertThat(report.produced()).isEqualTo(20);
+    assertThat(report.handled()).isEqualTo(17);
+    assertThat(report.deadLettered()).isEqualTo(2);
+    assertThat(report.deadLetteredAndHandled()).isZero();
+    assertThat(report.lost()).isEqualTo(1);
+    assertThat(report.lostExamples()).containsExactly(lost);
+    // examples follow the produced list, not the DLT order
+    assertThat(report.deadLetteredExamples())
+        .containsExactly(
+            new AuditReport.DeadLettered(poison2, dlt(poison2, 1), false),
+            new AuditReport.DeadLettered(poison1, dlt(poison1, 0), false));
+    assertThat(report.clean()).isFalse(); // because of the lost one only
+    assertNoViolations(report);
+  }
+
+  @Test
+  void allHandledOrDeadLetteredIsClean() {
+    List<ProducedRecord> produced = produced(10, 2, 1);
+    List<ProducedRecord> handled = new ArrayList<>(produced);
+    ProducedRecord poison = handled.remove(4); // k-0 seq 2; k-0 seq 3 runs after it was given up
+    AuditReport report =
+        AuditReport.compute(produced, sequential("r", handled, 0), 0, List.of(dlt(poison, 0)));
+    assertThat(report.lost()).isZero();
+    assertThat(report.deadLettered()).isEqualTo(1);
+    assertThat(report.handled() + report.deadLettered()).isEqualTo(report.produced());
+    assertThat(report.clean()).isTrue();
+    assertThat(report.toText())
+        .containsPattern("dead_lettered +1\n")
+        .contains("e.g. dead-letter   orders-0@4 key k-0 seq 2 in orders.dlt-0@0\n");
+  }
+
+  @Test
+  void deadLetteredAndHandledIsCountedOnceAndNotAsADuplicate() {
+    List<ProducedRecord> produced = produced(6, 1, 1);
+    ProducedRecord r = produced.get(3);
+    // run 1 gave up on seq 3 and died before committing it; run 2 handled it on redelivery and the
+    // DLT holds it twice (published again by a third attempt elsewhere)
+    List<AuditEntry> entries = sequential("run-1", produced, 0);
+    AuditReport report =
+        AuditReport.compute(produced, entries, 0, List.of(dlt(r, 0), dlt(r, 1)));
+    assertThat(report.deadLettered()).isEqualTo(1);
+    assertThat(report.deadLetteredAndHandled()).isEqualTo(1);
+    assertThat(report.handled()).isEqualTo(6);
+    assertThat(report.lost()).isZero();
+    assertThat(report.duplicates()).isZero();
+    assertThat(report.deadLetteredExamples())
+        .containsExactly(new AuditReport.DeadLettered(r, dlt(r, 0), true));
+    assertThat(report.clean()).isTrue();
+    assertThat(report.toText()).containsPattern("dead_lettered_and_handled +1\n");
+  }
+
+  @Test
+  void lostIsProducedMinusHandledMinusDeadLetteredOnly() {
+    List<ProducedRecord> produced = produced(50, 5, 3);
+    List<ProducedRecord> handled = produced.subList(0, 30);
+    List<DeadLetterRecord> dead = new ArrayList<>();
+    for (int i = 25; i < 40; i++) { // 25..29 both handled and dead-lettered
+      dead.add(dlt(produced.get(i), i));
+    }
+    AuditReport report = AuditReport.compute(produced, sequential("r", handled, 0), 0, dead);
+    assertThat(report.handled()).isEqualTo(30);
+    assertThat(report.deadLettered()).isEqualTo(15);
+    assertThat(report.deadLetteredAndHandled()).isEqualTo(5);
+    assertThat(report.lost()).isEqualTo(10); // 40..49
+    assertThat(report.produced())
+        .isEqualTo(
+            report.handled()
+                + report.deadLettered()
+                - report.deadLetteredAndHandled()
+                + report.lost());
+    assertThat(report.lostExamples()).containsExactlyElementsOf(produced.subList(40, 45));
+  }
+
+  @Test
+  void theOriginHeadersWinOverKeyAndSeq() {
+    List<ProducedRecord> produced = produced(4, 1, 1);
+    ProducedRecord r1 = produced.get(1);
+    ProducedRecord r2 = produced.get(2);
+    // headers name offset 2, the value says seq 1: the headers win
+    DeadLetterRecord d = new DeadLetterRecord(DLT, 0, 0, T, 0, r2.offset(), r1.key(), r1.seq());
+    AuditReport report = AuditReport.compute(produced, List.of(), 0, List.of(d));
+    assertThat(report.deadLetteredExamples()).extracting(AuditReport.DeadLettered::record)
+        .containsExactly(r2);
+    // headers naming a record that is not in the topic match nothing, with no fallback
+    DeadLetterRecord elsewhere = new DeadLetterRecord(DLT, 0, 1, "other", 0, 1, r1.key(), r1.seq());
+    DeadLetterRecord beyond = new DeadLetterRecord(DLT, 0, 2, T, 0, 99, r1.key(), r1.seq());
+    assertThat(AuditReport.compute(produced, List.of(), 0, List.of(elsewhere, beyond)).deadLettered())
+        .isZero();
+  }
+
+  @Test
+  void withoutOriginHeadersKeyAndSeqMatchAUniqueProducedRecord() {
+    List<ProducedRecord> produced = produced(12, 3, 2);
+    ProducedRecord r = produced.get(7); // k-1 seq 2
+    AuditReport report =
+        AuditReport.compute(
+            produced,
+            List.of(),
+            0,
+            List.of(
+                DeadLetterRecord.withoutOrigin(DLT, 0, 0, r.key(), r.seq()),
+                DeadLetterRecord.withoutOrigin(DLT, 0, 1, "k-1", 99), // no such seq
+                DeadLetterRecord.withoutOrigin(DLT, 0, 2, null, 0), // no key
+                DeadLetterRecord.withoutOrigin(DLT, 0, 3, "k-0", -1))); // not a workload value
+    assertThat(report.deadLettered()).isEqualTo(1);
+    assertThat(report.deadLetteredExamples().get(0).record()).isEqualTo(r);
+    assertThat(report.lost()).isEqualTo(11);
+  }
+
+  @Test
+  void anAmbiguousKeyAndSeqMatchesNothing() {
+    // the same workload produced twice into one topic: k-0 seq 0 at offsets 0 and 1
+    List<ProducedRecord> produced =
+        List.of(new ProducedRecord(T, 0, 0, "k-0", 0), new ProducedRecord(T, 0, 1, "k-0", 0));
+    AuditReport report =
+        AuditReport.compute(
+            produced, List.of(), 0, List.of(DeadLetterRecord.withoutOrigin(DLT, 0, 0, "k-0", 0)));
+    assertThat(report.deadLettered()).isZero();
+    assertThat(report.lost()).isEqualTo(2);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void deadLetteredExamplesInJson() {
+    List<ProducedRecord> produced = produced(8, 2, 1);
+    List<DeadLetterRecord> dead = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      dead.add(dlt(produced.get(i), 100 + i));
+    }
+    AuditReport report =
+        AuditReport.compute(produced, sequential("r", produced.subList(0, 1), 0), 0, dead);
+    Map<String, Object> m = (Map<String, Object>) MiniJson.parse(report.toJson());
+    assertThat(m)
+        .containsEntry("dead_lettered", 7L)
+        .containsEntry("dead_lettered_and_handled", 1L)
+        .containsEntry("lost", 1L); // offset 7: neither handled nor dead-lettered
+    List<Map<String, Object>> examples = (List<Map<String, Object>>) m.get("dead_lettered_examples");
+    assertThat(examples).hasSize(AuditReport.MAX_EXAMPLES);
+    assertThat(examples.get(0))
+        .containsEntry("topic", T)
+        .containsEntry("partition", 0L)
+        .containsEntry("offset", 0L)
+        .containsEntry("key", "k-0")
+        .containsEntry("seq", 0L)
+        .containsEntry("handled", true)
+        .containsEntry("dlt_topic", DLT)
+        .containsEntry("dlt_partition", 0L)
+        .containsEntry("dlt_offset", 100L);
+    assertThat(examples.get(1)).containsEntry("handled", false).containsEntry("dlt_offset", 101L);
+  }
+
+  @Test
+  void deadLetterRecordValidatesAndKnowsItsOrigin() {
+    assertThat(DeadLetterRecord.withoutOrigin(DLT, 0, 0, "k", 1).hasOrigin()).isFalse();
+    assertThat(new DeadLetterRecord(DLT, 0, 0, T, 0, -1, "k", 1).hasOrigin()).isFalse();
+    assertThat(new DeadLetterRecord(DLT, 0, 0, T, 0, 0, "k", 1).hasOrigin()).isTrue();
+    assertThatThrownBy(() -> new DeadLetterRecord(DLT, 0, 0, T, -2, 0, "k", 1))
+        .hasMessageContaining("originalPartition");
+    assertThatThrownBy(() -> new DeadLetterRecord(DLT, 0, -1, T, 0, 0, "k", 1))
+        .hasMessageContaining("offset");
+    assertThat(AuditReport.defaultDeadLetterTopic("orders")).isEqualTo("orders.dlt");
   }
 }

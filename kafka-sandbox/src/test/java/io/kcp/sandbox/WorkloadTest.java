@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class WorkloadTest {
@@ -62,6 +63,12 @@ class WorkloadTest {
   void auditReportOfAnUnreachableClusterFailsWithAClearMessage() throws IOException {
     String address = deadAddress();
     assertThatThrownBy(() -> AuditReport.of(address, "orders", List.of(), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("cannot reach Kafka at " + address);
+    assertThatThrownBy(
+            () ->
+                AuditReport.of(
+                    address, "orders", List.of(), Optional.of("orders.dlt"), Duration.ofSeconds(1)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("cannot reach Kafka at " + address);
   }

@@ -1,14 +1,18 @@
 package io.kcp.sandbox.internal;
 
+import io.kcp.sandbox.DeadLetterRecord;
 import io.kcp.sandbox.ProducedRecord;
 import io.kcp.sandbox.WorkloadRecord;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -17,11 +21,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads a whole topic, every partition from its beginning to its end offset as of the start of
- * the read, without a consumer group (assign, no commits).
+ * the read, without a consumer group (assign, no commits): the workload topic as {@link
+ * ProducedRecord}s, a dead-letter topic as {@link DeadLetterRecord}s.
  */
 public final class TopicReader {
 
@@ -41,17 +47,112 @@ public final class TopicReader {
    */
   public static List<ProducedRecord> readAll(
       String bootstrapServers, String topic, Duration timeout) {
+    Map<String, String> keys = new HashMap<>();
+    return read(
+            bootstrapServers,
+            topic,
+            "topic",
+            timeout,
+            true,
+            r ->
+                new ProducedRecord(
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    intern(keys, r.key()),
+                    WorkloadRecord.parse(r.value()).map(WorkloadRecord::seq).orElse(-1L)))
+        .orElseThrow();
+  }
+
+  /**
+   * Reads every record of a dead-letter topic, with its original-position headers.
+   *
+   * @param bootstrapServers the cluster
+   * @param topic the dead-letter topic
+   * @param timeout how long the whole read may take
+   * @param required whether a missing topic is an error rather than an empty result
+   * @return the records, partition by partition in offset order; empty when the topic does not
+   *     exist and {@code required} is false
+   * @throws IllegalStateException if the cluster cannot be reached, the topic does not exist and
+   *     {@code required} is true, or the read does not finish within {@code timeout}
+   */
+  public static Optional<List<DeadLetterRecord>> readDeadLetters(
+      String bootstrapServers, String topic, Duration timeout, boolean required) {
+    Map<String, String> strings = new HashMap<>();
+    return read(
+        bootstrapServers,
+        topic,
+        "dead-letter topic",
+        timeout,
+        required,
+        r ->
+            new DeadLetterRecord(
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                intern(strings, header(r, DeadLetterRecord.ORIGINAL_TOPIC_HEADER)),
+                partitionHeader(r),
+                decimal(r, DeadLetterRecord.ORIGINAL_OFFSET_HEADER),
+                intern(strings, r.key()),
+                WorkloadRecord.parse(r.value()).map(WorkloadRecord::seq).orElse(-1L)));
+  }
+
+  private static String intern(Map<String, String> strings, String s) {
+    return s == null ? null : strings.computeIfAbsent(s, k -> k);
+  }
+
+  private static String header(ConsumerRecord<String, String> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private static int partitionHeader(ConsumerRecord<String, String> r) {
+    long p = decimal(r, DeadLetterRecord.ORIGINAL_PARTITION_HEADER);
+    return p > Integer.MAX_VALUE ? -1 : (int) p;
+  }
+
+  /** A header as a non-negative decimal, or -1 when absent or not exactly that. */
+  private static long decimal(ConsumerRecord<String, String> r, String name) {
+    String s = header(r, name);
+    if (s == null || s.isEmpty() || s.length() > 19) {
+      return -1;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return -1;
+      }
+    }
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return -1; // beyond Long.MAX_VALUE
+    }
+  }
+
+  private static <T> Optional<List<T>> read(
+      String bootstrapServers,
+      String topic,
+      String what,
+      Duration timeout,
+      boolean required,
+      Function<ConsumerRecord<String, String>, T> convert) {
     long deadline = System.nanoTime() + timeout.toNanos();
     Duration connectTimeout = timeout.compareTo(CONNECT_TIMEOUT) < 0 ? timeout : CONNECT_TIMEOUT;
     List<TopicPartition> partitions = new ArrayList<>();
     try (Admin admin = Clusters.connect(bootstrapServers, "kcp-audit-reader", connectTimeout)) {
-      TopicDescription description =
-          Clusters.describeTopic(admin, topic, bootstrapServers, connectTimeout)
-              .orElseThrow(
-                  () ->
-                      new IllegalStateException(
-                          "topic " + topic + " does not exist on " + bootstrapServers));
-      description.partitions().forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      Optional<TopicDescription> description =
+          Clusters.describeTopic(admin, topic, bootstrapServers, connectTimeout);
+      if (description.isEmpty()) {
+        if (required) {
+          throw new IllegalStateException(
+              what + " " + topic + " does not exist on " + bootstrapServers);
+        }
+        return Optional.empty();
+      }
+      description
+          .get()
+          .partitions()
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
     }
     partitions.sort(Comparator.comparingInt(TopicPartition::partition));
 
@@ -61,14 +162,13 @@ public final class TopicReader {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
-    List<ProducedRecord> out = new ArrayList<>();
-    Map<String, String> keys = new HashMap<>();
+    List<T> out = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, remaining(deadline));
-      Map<Integer, List<ProducedRecord>> byPartition = new HashMap<>();
+      Map<Integer, List<T>> byPartition = new HashMap<>();
       List<TopicPartition> pending = new ArrayList<>(partitions);
       while (true) {
         pending.removeIf(tp -> consumer.position(tp, remaining(deadline)) >= end.get(tp));
@@ -101,11 +201,7 @@ public final class TopicReader {
           if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
             continue; // produced after the read began
           }
-          String key = r.key() == null ? null : keys.computeIfAbsent(r.key(), k -> k);
-          long seq = WorkloadRecord.parse(r.value()).map(WorkloadRecord::seq).orElse(-1L);
-          byPartition
-              .computeIfAbsent(r.partition(), p -> new ArrayList<>())
-              .add(new ProducedRecord(r.topic(), r.partition(), r.offset(), key, seq));
+          byPartition.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(convert.apply(r));
         }
       }
       for (TopicPartition tp : partitions) {
@@ -126,7 +222,7 @@ public final class TopicReader {
       throw new IllegalStateException(
           "reading topic " + topic + " on " + bootstrapServers + " failed: " + e, e);
     }
-    return out;
+    return Optional.of(out);
   }
 
   private static Duration remaining(long deadline) {
