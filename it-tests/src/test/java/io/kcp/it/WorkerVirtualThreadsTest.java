@@ -85,4 +85,26 @@ class WorkerVirtualThreadsTest {
     assertThat(report.duplicates()).as(report.toText()).isZero();
     assertThat(report.orderViolations()).as(report.toText()).isZero();
   }
+
+  @Test
+  void theProcessSpanIsCurrentInsideTheHandlerOnVirtualThreads(KafkaSandbox kafka) throws Exception {
+    Optional<Path> home = java21Home();
+    assumeTrue(home.isPresent(), "no Java 21+ runtime found: virtual threads cannot be tested here");
+    String topic = SharedBroker.uniqueName("virtual-trace");
+    Workload.builder(kafka.bootstrapServers(), topic).partitions(4).records(2_000).keys(100).traceparent(true).run();
+    List<String> cmd = List.of(home.get().resolve("bin").resolve("java").toString(), "-Xmx256m",
+        "-cp", System.getProperty("java.class.path"), TraceContextProbe.class.getName(),
+        kafka.bootstrapServers(), topic, "2000");
+    Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("probe.err").toFile())
+        .redirectOutput(dir.resolve("probe.out").toFile()).start();
+    boolean exited = p.waitFor(120, TimeUnit.SECONDS);
+    if (!exited) {
+      p.destroyForcibly();
+    }
+    assertThat(exited).isTrue();
+    String out = Files.readString(dir.resolve("probe.out"));
+    System.out.print("VIRTUAL TRACE " + out);
+    assertThat(out).as(Files.readString(dir.resolve("probe.err")))
+        .contains("PROBE handled=2000 matched=2000 virtual=2000");
+  }
 }
