@@ -3,6 +3,8 @@ package io.kcp.cli;
 import io.kcp.core.CommitPolicy;
 import io.kcp.core.ConsumerEngine;
 import io.kcp.core.ConsumerSettings;
+import io.kcp.core.ErrorPolicy;
+import io.kcp.core.ProducerContext;
 import io.kcp.core.EngineMetrics;
 import io.kcp.core.EngineShutdownHook;
 import io.kcp.core.EngineState;
@@ -13,6 +15,8 @@ import io.kcp.partition.GroupProtocol;
 import io.kcp.partition.PartitionStrategy;
 import io.kcp.sandbox.Audit;
 import io.kcp.sandbox.AuditLog;
+import io.kcp.sandbox.Faults;
+import io.opentelemetry.api.OpenTelemetry;
 import io.kcp.worker.Ordering;
 import io.kcp.worker.WorkerStrategy;
 import java.io.PrintWriter;
@@ -141,6 +145,59 @@ final class ConsumeCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the summary as JSON (snake_case keys).")
   boolean json;
 
+  @Option(names = "--max-attempts", defaultValue = "3",
+      description = "Handler attempts per record, counting the first, before the dead-letter topic."
+          + " Default: ${DEFAULT-VALUE}.")
+  int maxAttempts;
+
+  @Option(names = "--retry-backoff", defaultValue = "200ms", converter = DurationConverter.class,
+      description = "First wait before a retry; it doubles, up to --retry-backoff-max. Default: ${DEFAULT-VALUE}.")
+  Duration retryBackoff;
+
+  @Option(names = "--retry-backoff-max", defaultValue = "5s", converter = DurationConverter.class,
+      description = "Longest wait before a retry. Default: ${DEFAULT-VALUE}.")
+  Duration retryBackoffMax;
+
+  @Option(names = "--dlt", paramLabel = "TOPIC",
+      description = "Dead-letter topic for records that fail every attempt. Default: <topic>.dlt,"
+          + " created when first needed.")
+  String dlt;
+
+  @Option(names = "--no-dlt",
+      description = "No dead-letter topic: a record that fails every attempt stops the consumer (uncommitted).")
+  boolean noDlt;
+
+  @Option(names = "--breaker-wait", defaultValue = "10s", converter = DurationConverter.class,
+      description = "Circuit breaker: how long it stays OPEN (partitions paused) before trial records."
+          + " Default: ${DEFAULT-VALUE}.")
+  Duration breakerWait;
+
+  @Option(names = "--no-breaker", description = "No circuit breaker.")
+  boolean noBreaker;
+
+  @Option(names = "--producer-context", defaultValue = "parent",
+      description = "parent or link: the process span is the producer span's child, or only linked."
+          + " Default: ${DEFAULT-VALUE}.")
+  String producerContext;
+
+  @Option(names = "--fail-rate", defaultValue = "0", paramLabel = "RATE",
+      description = "Demo: this share of the records (0..1, picked by key and sequence number) makes"
+          + " the handler throw, --fail-times times. Default: ${DEFAULT-VALUE}.")
+  double failRate;
+
+  @Option(names = "--fail-times", defaultValue = "always", paramLabel = "N|always",
+      description = "Demo: how many attempts of a --fail-rate record fail (always = poison). Default: ${DEFAULT-VALUE}.")
+  String failTimes;
+
+  @Option(names = "--outage", converter = DurationConverter.class, paramLabel = "DURATION",
+      description = "Demo: the handler fails every call for this long (a downstream outage), starting"
+          + " --outage-after the first record.")
+  Duration outage;
+
+  @Option(names = "--outage-after", defaultValue = "2s", converter = DurationConverter.class,
+      description = "Demo: when the --outage starts, after the first record. Default: ${DEFAULT-VALUE}.")
+  Duration outageAfter;
+
   @Override
   public Integer call() throws InterruptedException {
     Checks.positive("--threads", threads);
@@ -148,6 +205,16 @@ final class ConsumeCommand implements Callable<Integer> {
     Checks.positive("--concurrency", concurrency);
     Checks.positive("--max-in-flight", maxInFlight);
     Checks.positive("--max-in-flight-per-partition", maxInFlightPerPartition);
+    Checks.positive("--max-attempts", maxAttempts);
+    if (failRate < 0 || failRate > 1 || Double.isNaN(failRate)) {
+      throw new CliException("--fail-rate must be between 0 and 1 (got " + failRate + "), e.g. 0.01 for 1 %");
+    }
+    if (dlt != null && noDlt) {
+      throw new CliException("--dlt and --no-dlt contradict each other: give one");
+    }
+    int failCount = parseFailTimes();
+    ErrorPolicy errorPolicy = errorPolicy();
+    ProducerContext parenting = parseProducerContext();
     GroupProtocol protocol = parseProtocol();
     MissingTopicPolicy missing = parseMissing();
     PrintWriter out = spec.commandLine().getOut();
@@ -155,21 +222,22 @@ final class ConsumeCommand implements Callable<Integer> {
     // settings mistakes first, before a broker is started or records produced
     ConsumerSettings.builder().bootstrapServers("localhost:9092").groupId(group).topics(topic)
         .properties(consumerProperties).build();
-    // telemetry.openTelemetry() goes to the strategy builders once the libraries take one
     OtelOptions.Telemetry telemetry = otel.open(err);
     try (telemetry; BrokerOption.Broker b = broker.open(err)) {
       if (b.embedded()) {
         Checks.positive("--records", records);
         err.printf("producing the workload first: %,d records over %,d keys to '%s' (%d partitions)%n",
             records, keys, topic, partitions);
-        ProduceCommand.produce(b.bootstrapServers(), topic, partitions, records, keys, false, err);
+        ProduceCommand.produce(b.bootstrapServers(), topic, partitions, records, keys,
+            otel.exporter != OtelOptions.Exporter.none, err);
         untilDrained = true;
       }
       ConsumerSettings settings = ConsumerSettings.builder()
           .bootstrapServers(b.bootstrapServers()).groupId(group).topics(topic)
           .properties(consumerProperties).build();
       try (AuditLog log = audit == null ? null : AuditLog.open(audit)) {
-        ConsumerEngine engine = build(settings, handler(log), protocol, missing);
+        ConsumerEngine engine = build(settings, handler(log, failCount), protocol, missing, errorPolicy,
+            telemetry.openTelemetry(), parenting);
         Thread hook = EngineShutdownHook.install(engine, Duration.ofSeconds(20));
         long t0 = System.nanoTime();
         engine.start();
@@ -189,7 +257,54 @@ final class ConsumeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private RecordHandler<String, String> handler(AuditLog log) {
+  private ErrorPolicy errorPolicy() {
+    ErrorPolicy.Builder p = ErrorPolicy.builder().maxAttempts(maxAttempts)
+        .backoff(retryBackoff, 2.0, retryBackoffMax);
+    if (noDlt) {
+      p.noDeadLetterTopic();
+    } else if (dlt != null) {
+      p.deadLetterTopic(dlt);
+    }
+    if (noBreaker) {
+      p.noCircuitBreaker();
+    } else {
+      p.circuitBreakerWait(breakerWait);
+    }
+    try {
+      return p.build();
+    } catch (io.kcp.core.InvalidSettingsException e) {
+      throw new CliException(e.getMessage()
+          .replace("maxAttempts", "--max-attempts").replace("backoff", "--retry-backoff"));
+    }
+  }
+
+  private int parseFailTimes() {
+    if (failTimes.equalsIgnoreCase("always")) {
+      return Faults.ALWAYS;
+    }
+    try {
+      int n = Integer.parseInt(failTimes);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the message
+    }
+    throw new CliException("--fail-times must be a positive number or 'always' (got " + failTimes + ")");
+  }
+
+  private ProducerContext parseProducerContext() {
+    switch (producerContext.toLowerCase(Locale.ROOT)) {
+      case "parent":
+        return ProducerContext.PARENT;
+      case "link":
+        return ProducerContext.LINK;
+      default:
+        throw new CliException("--producer-context must be parent or link (got " + producerContext + ")");
+    }
+  }
+
+  private RecordHandler<String, String> handler(AuditLog log, int failCount) {
     long sleepMillis = handlerLatency.toMillis();
     int sleepNanos = (int) (handlerLatency.toNanos() % 1_000_000);
     RecordHandler<String, String> work = (ConsumerRecord<String, String> r) -> {
@@ -197,26 +312,36 @@ final class ConsumeCommand implements Callable<Integer> {
         Thread.sleep(sleepMillis, sleepNanos); // the simulated work
       }
     };
+    if (failRate > 0) {
+      work = Faults.failing(work, failRate, failCount);
+    }
+    if (outage != null) {
+      work = Faults.outage(work, outageAfter, outage);
+    }
     return log == null ? work : Audit.wrap(work, log);
   }
 
   private ConsumerEngine build(ConsumerSettings settings, RecordHandler<String, String> handler,
-      GroupProtocol protocol, MissingTopicPolicy missing) {
+      GroupProtocol protocol, MissingTopicPolicy missing, ErrorPolicy errors, OpenTelemetry otelApi,
+      ProducerContext parenting) {
     CommitPolicy commits = CommitPolicy.builder().interval(commitInterval).everyRecords(commitEvery).build();
     if (strategy == Strategy.single) {
       return SingleThreadConsumer.builder(settings).handler(handler).commitPolicy(commits)
-          .missingTopics(missing).build();
+          .missingTopics(missing).errorPolicy(errors).openTelemetry(otelApi).producerContext(parenting)
+          .build();
     }
     if (strategy == Strategy.worker) {
       return WorkerStrategy.builder(settings).handler(handler).commitPolicy(commits)
           .ordering(Ordering.valueOf(ordering.name().toUpperCase(Locale.ROOT)))
           .concurrency(concurrency).virtualThreads(virtualThreads)
           .maxInFlight(maxInFlight).maxInFlightPerPartition(maxInFlightPerPartition)
-          .missingTopics(missing).build();
+          .missingTopics(missing).errorPolicy(errors).openTelemetry(otelApi).producerContext(parenting)
+          .build();
     }
     PartitionStrategy.Builder<String, String> b = PartitionStrategy.builder(settings)
         .threads(threads).handler(handler).commitPolicy(commits).groupProtocol(protocol)
-        .missingTopics(missing).staticMembership(staticMembership);
+        .missingTopics(missing).staticMembership(staticMembership)
+        .errorPolicy(errors).openTelemetry(otelApi).producerContext(parenting);
     if (assignor != null) {
       b.assignor(assignor);
     }
@@ -248,11 +373,14 @@ final class ConsumeCommand implements Callable<Integer> {
         }
         long totalLag = lag.total();
         err.printf(Locale.ROOT,
-            "  %6.1f s  handled %,d  (%,.0f rec/s)  lag %s  assigned %d  consumers %d (idle %d)  %s%n",
+            "  %6.1f s  handled %,d  (%,.0f rec/s)  lag %s  assigned %d  consumers %d (idle %d)  %s%s%n",
             (now - t0) / 1e9, m.recordsHandled(),
             (m.recordsHandled() - printedHandled) * 1e9 / (now - lastPrint),
             totalLag < 0 ? "?" : String.format(Locale.ROOT, "%,d", totalLag),
-            m.assignedPartitions(), m.consumers(), m.idleConsumers(), engine.state());
+            m.assignedPartitions(), m.consumers(), m.idleConsumers(), engine.state(),
+            m.recordsFailed() == 0 && m.pausedPartitions() == 0 ? ""
+                : String.format(Locale.ROOT, "  failed %,d  retries %,d  dead-lettered %,d  paused %d",
+                    m.recordsFailed(), m.retries(), m.deadLettered(), m.pausedPartitions()));
         err.flush();
         printedHandled = m.recordsHandled();
         lastPrint = now;
@@ -284,14 +412,16 @@ final class ConsumeCommand implements Callable<Integer> {
       out.printf(Locale.ROOT,
           "{\"strategy\":\"%s\",\"threads\":%d,\"records_handled\":%d,\"records_failed\":%d,"
               + "\"seconds\":%.1f,\"records_per_second\":%.1f,\"commits\":%d,\"commit_failures\":%d,"
-              + "\"restarts\":%d,\"state\":\"%s\"}%n",
+              + "\"restarts\":%d,\"retries\":%d,\"dead_lettered\":%d,\"state\":\"%s\"}%n",
           name, threadCount, m.recordsHandled(), m.recordsFailed(), seconds,
-          m.recordsHandled() / seconds, m.commits(), m.commitFailures(), m.restarts(), engine.state());
+          m.recordsHandled() / seconds, m.commits(), m.commitFailures(), m.restarts(), m.retries(),
+          m.deadLettered(), engine.state());
     } else {
       out.printf(Locale.ROOT, "%s strategy, %d thread(s)/worker(s): handled %,d records in %.1f s (%,.0f rec/s);"
-              + " %,d commits (avg %.1f ms), %d failed, %d restarts%n",
+              + " %,d commits (avg %.1f ms), %d failed attempts, %d retries, %d dead-lettered, %d restarts%n",
           name, threadCount, m.recordsHandled(), seconds, m.recordsHandled() / seconds,
-          m.commits(), m.commitLatencyAvgMillis(), m.recordsFailed(), m.restarts());
+          m.commits(), m.commitLatencyAvgMillis(), m.recordsFailed(), m.retries(), m.deadLettered(),
+          m.restarts());
     }
     out.flush();
   }

@@ -52,9 +52,10 @@ import org.apache.kafka.common.header.Headers;
  *       span.
  *   <li>A span per offset commit, {@code commit <topic>} ({@code commit} when several topics),
  *       kind CLIENT, {@code messaging.operation.type=settle}, {@code
- *       messaging.operation.name=commit}, one {@code kcp.commit.offset} event per partition
- *       ({@code messaging.destination.partition.id}, {@code messaging.kafka.offset}) and its
- *       outcome (status, {@code error.type}).
+ *       messaging.operation.name=commit}, {@code kcp.commit.sync}, the offsets as {@code
+ *       kcp.commit.offsets} ({@code ["orders-0=42", …]}) and as one {@code kcp.commit.offset}
+ *       event per partition ({@code messaging.destination.partition.id}, {@code
+ *       messaging.kafka.offset}), and its outcome (status, {@code error.type}).
  *   <li>Metrics: {@code messaging.process.duration} (s), {@code
  *       messaging.client.consumed.messages}, {@code kcp.consumer.in_flight}, {@code
  *       kcp.consumer.paused_partitions}, {@code kcp.consumer.retries}, {@code
@@ -80,6 +81,7 @@ public final class ConsumerTelemetry {
   static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("kcp.attempt");
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
   static final AttributeKey<Boolean> SYNC = AttributeKey.booleanKey("kcp.commit.sync");
+  static final AttributeKey<List<String>> OFFSETS = AttributeKey.stringArrayKey("kcp.commit.offsets");
 
   private static final TextMapGetter<Headers> HEADERS =
       new TextMapGetter<>() {
@@ -273,6 +275,11 @@ public final class ConsumerTelemetry {
     if (topic != null) {
       b.setAttribute(DESTINATION, topic);
     }
+    List<String> summary = new ArrayList<>();
+    for (Map.Entry<TopicPartition, OffsetAndMetadata> e : sortedEntries(offsets)) {
+      summary.add(e.getKey() + "=" + e.getValue().offset());
+    }
+    b.setAttribute(OFFSETS, summary);
     Span span = b.startSpan();
     for (Map.Entry<TopicPartition, OffsetAndMetadata> e : sortedEntries(offsets)) {
       span.addEvent("kcp.commit.offset", Attributes.of(
