@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -182,12 +183,42 @@ public final class DeadLetters implements AutoCloseable {
               + ") or grant CREATE on it", e.getCause());
         }
       }
-      return describe(admin, dlt).map(d -> d.partitions().size()).orElse(count);
+      awaitLeaders(admin, dlt, count);
+      return count;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DeadLetterException("interrupted while checking dead-letter topic " + dlt, e);
     } catch (TimeoutException e) {
       throw new DeadLetterException("timed out checking dead-letter topic " + dlt, e);
+    }
+  }
+
+  /**
+   * Waits until every partition of a topic just created has a leader that answers ListOffsets:
+   * a first produce racing the leader's start can be appended yet answered with an error, and an
+   * idempotent producer then resends it with a sequence the broker refuses for good.
+   */
+  private static void awaitLeaders(Admin admin, String topic, int partitions)
+      throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + SEND_TIMEOUT.toNanos();
+    while (true) {
+      Optional<TopicDescription> d = describe(admin, topic);
+      if (d.isPresent() && d.get().partitions().size() >= partitions
+          && d.get().partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+        Map<org.apache.kafka.common.TopicPartition, OffsetSpec> latest = new HashMap<>();
+        d.get().partitions().forEach(p ->
+            latest.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        try {
+          admin.listOffsets(latest).all().get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+          return;
+        } catch (ExecutionException e) {
+          // not served yet: ask again
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("the leaders of dead-letter topic " + topic + " did not come up");
+      }
+      Thread.sleep(50); // polling the broker's metadata, bounded by the deadline
     }
   }
 
