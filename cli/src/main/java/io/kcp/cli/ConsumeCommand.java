@@ -175,6 +175,11 @@ final class ConsumeCommand implements Callable<Integer> {
   @Option(names = "--no-breaker", description = "No circuit breaker.")
   boolean noBreaker;
 
+  @Option(names = "--outage-grace", defaultValue = "1m", converter = DurationConverter.class,
+      description = "How long after a record's first failure its failures are blamed on an open"
+          + " breaker (no attempt used) instead of on the record. Default: ${DEFAULT-VALUE}.")
+  Duration outageGrace;
+
   @Option(names = "--producer-context", defaultValue = "parent",
       description = "parent or link: the process span is the producer span's child, or only linked."
           + " Default: ${DEFAULT-VALUE}.")
@@ -259,7 +264,7 @@ final class ConsumeCommand implements Callable<Integer> {
 
   private ErrorPolicy errorPolicy() {
     ErrorPolicy.Builder p = ErrorPolicy.builder().maxAttempts(maxAttempts)
-        .backoff(retryBackoff, 2.0, retryBackoffMax);
+        .backoff(retryBackoff, 2.0, retryBackoffMax).outageGrace(outageGrace);
     if (noDlt) {
       p.noDeadLetterTopic();
     } else if (dlt != null) {

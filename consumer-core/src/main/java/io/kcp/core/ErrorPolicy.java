@@ -26,7 +26,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <ol>
  *   <li>If the circuit breaker is OPEN the record is not attempted at all: it waits (no attempt
- *       used), and the engine pauses its partitions while it keeps polling.
+ *       used), and the engine pauses its partitions while it keeps polling. A failure that finds
+ *       the breaker no longer CLOSED (it opened it, or it was a HALF_OPEN trial) is blamed on the
+ *       downstream, not the record: it uses no attempt either, for up to {@link
+ *       Builder#outageGrace} after the record's first failure — so an outage shorter than that
+ *       never fills the DLT, while a poison record that holds the breaker open by itself (on an
+ *       otherwise quiet topic) still reaches the DLT after the grace.
  *   <li>The handler runs. A record that cannot be decoded skips the retries: it goes straight to
  *       the DLT.
  *   <li>On an exception the retry decides: another attempt after a backoff ({@link
@@ -42,8 +47,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>Defaults: 3 attempts, backoff 200 ms doubling up to 5 s, every exception retryable, DLT
  * {@code <topic>.dlt} (created with the source topic's partition count if missing), and a
- * circuit breaker with resilience4j's defaults except a 10 s wait in OPEN and the automatic
- * OPEN → HALF_OPEN transition turned on. {@link #failFast()} is the old behaviour: the first
+ * circuit breaker that opens when half of the last 10 calls failed (at least 5 calls), stays
+ * OPEN 10 s, then lets 3 trial calls through, with the automatic OPEN → HALF_OPEN transition on.
+ * The window is far smaller than resilience4j's default (100 calls): a consumer's failing
+ * record holds its partition while it waits for a retry, so failures arrive a few per backoff,
+ * and with 100 calls records would use up their attempts before the breaker noticed an outage. {@link #failFast()} is the old behaviour: the first
  * failure stops the engine.
  */
 public final class ErrorPolicy {
@@ -55,8 +63,15 @@ public final class ErrorPolicy {
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(5);
   /** Default suffix of the dead-letter topic. */
   public static final String DEFAULT_DLT_SUFFIX = ".dlt";
+  /** Default time a record's failures are blamed on an open breaker rather than on the record. */
+  public static final Duration DEFAULT_OUTAGE_GRACE = Duration.ofMinutes(1);
   /** Default wait in OPEN before the breaker lets a few trial records through. */
   public static final Duration DEFAULT_BREAKER_WAIT = Duration.ofSeconds(10);
+
+  /** Default breaker window: the last this many handler calls. */
+  public static final int DEFAULT_BREAKER_WINDOW = 10;
+  /** Default calls the breaker needs in its window before it may open. */
+  public static final int DEFAULT_BREAKER_MIN_CALLS = 5;
 
   /** The default policy (see the class comment); declared after the defaults it reads. */
   public static final ErrorPolicy DEFAULT = builder().build();
@@ -73,8 +88,10 @@ public final class ErrorPolicy {
   private final Function<Map<String, Object>, Producer<byte[], byte[]>> producerFactory;
   private final CircuitBreakerConfig breakerConfig;
   private final CircuitBreaker breaker;
+  private final Duration outageGrace;
 
   private ErrorPolicy(Builder b) {
+    this.outageGrace = b.outageGrace;
     this.maxAttempts = b.maxAttempts;
     this.backoff = b.backoff;
     this.multiplier = b.multiplier;
@@ -111,6 +128,7 @@ public final class ErrorPolicy {
     this.producerFactory = other.producerFactory;
     this.breakerConfig = null;
     this.breaker = breaker;
+    this.outageGrace = other.outageGrace;
   }
 
   /**
@@ -119,6 +137,11 @@ public final class ErrorPolicy {
    */
   public ErrorPolicy withCircuitBreaker(CircuitBreaker breaker) {
     return new ErrorPolicy(this, Objects.requireNonNull(breaker, "breaker"));
+  }
+
+  /** How long a record's failures while the breaker is not CLOSED use no attempt. */
+  public Duration outageGrace() {
+    return outageGrace;
   }
 
   /** Whether a circuit breaker is configured. */
@@ -200,8 +223,18 @@ public final class ErrorPolicy {
         config -> new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
     private CircuitBreakerConfig breakerConfig = defaultBreaker(DEFAULT_BREAKER_WAIT);
     private CircuitBreaker breaker;
+    private Duration outageGrace = DEFAULT_OUTAGE_GRACE;
 
     private Builder() {}
+
+    /**
+     * How long after a record's first failure its failures are blamed on the downstream when they
+     * find the breaker OPEN or HALF_OPEN, using no attempt (default 1 min; zero turns it off).
+     */
+    public Builder outageGrace(Duration grace) {
+      this.outageGrace = Objects.requireNonNull(grace, "grace");
+      return this;
+    }
 
     /** Attempts per record counting the first (default 3); 1 means no retry. */
     public Builder maxAttempts(int maxAttempts) {
@@ -343,6 +376,9 @@ public final class ErrorPolicy {
           problems.add("max backoff " + maxBackoff + " is below the first backoff " + backoff);
         }
       }
+      if (outageGrace.isNegative()) {
+        problems.add("outageGrace must not be negative (got " + outageGrace + ")");
+      }
       if (!problems.isEmpty()) {
         throw new InvalidSettingsException(problems);
       }
@@ -351,6 +387,10 @@ public final class ErrorPolicy {
 
     private static CircuitBreakerConfig defaultBreaker(Duration wait) {
       return CircuitBreakerConfig.custom()
+          .slidingWindowSize(DEFAULT_BREAKER_WINDOW)
+          .minimumNumberOfCalls(DEFAULT_BREAKER_MIN_CALLS)
+          .failureRateThreshold(50)
+          .permittedNumberOfCallsInHalfOpenState(3)
           .waitDurationInOpenState(wait)
           .automaticTransitionFromOpenToHalfOpenEnabled(true)
           .build();

@@ -39,6 +39,7 @@ class ConsumeErrorsCliTest {
     Path audit = dir.resolve("poison.tsv");
     Cli.Result run = Cli.run("consume", "-b", kafka.bootstrapServers(), "--topic", topic,
         "--group", topic + "-g", "--strategy", "worker", "--fail-rate", "0.002", "--retry-backoff", "20ms",
+        "--breaker-wait", "300ms", "--outage-grace", "2s",
         "--audit", audit.toString(), "--until-drained", "--json");
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("\"dead_lettered\":" + poison + ",")

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The poll loop every strategy shares: one thread owns one consumer, polls, hands records to a
- * {@link RecordProcessor} in order, and commits through an {@link OffsetLedger} only what
+ * {@link RecordRunner} in order (a record waiting for a retry parks its partition, paused,
+ * while the others go on), and commits through an {@link OffsetLedger} only what
  * finished. Everything that touches the consumer or the ledger runs on the engine's thread; other
  * threads only flip {@code closing}, call {@code wakeup()} and read counters.
  *

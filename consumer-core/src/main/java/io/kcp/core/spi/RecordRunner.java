@@ -40,7 +40,11 @@ public final class RecordRunner implements AutoCloseable {
     DEAD_LETTERED,
     /** The attempt failed; run it again after {@link Outcome#delayNanos()}. */
     RETRY,
-    /** Not attempted (breaker OPEN); run it again after {@link Outcome#delayNanos()}. */
+    /**
+     * Not attempted (breaker OPEN), or failed while the breaker is not CLOSED (a trial call, or
+     * the call that opened it) within the policy's outage grace: the attempt is not counted; run
+     * it again after {@link Outcome#delayNanos()}.
+     */
     WAIT,
     /** Failed for good and could not be dead-lettered: the engine must stop. */
     FAILED,
@@ -103,6 +107,7 @@ public final class RecordRunner implements AutoCloseable {
     private final Retry.AsyncContext<Object> context;
     private int attempts;
     private long firstFailureMs;
+    private long firstFailureNanos;
     private long lastFailureMs;
 
     private RetryState(Retry.AsyncContext<Object> context) {
@@ -132,6 +137,7 @@ public final class RecordRunner implements AutoCloseable {
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong attempts = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
+  private final long outageGraceNanos;
 
   private RecordRunner(
       Stage stage,
@@ -144,6 +150,7 @@ public final class RecordRunner implements AutoCloseable {
     this.telemetry = telemetry;
     this.retry = Retry.of(name, policy.retryConfig());
     this.breaker = breaker.orElse(null);
+    this.outageGraceNanos = policy.outageGrace().toNanos();
     this.deadLetters = new DeadLetters(policy, settings, name);
   }
 
@@ -216,10 +223,20 @@ public final class RecordRunner implements AutoCloseable {
           return Outcome.INTERRUPTED;
         }
         failures.incrementAndGet();
+        telemetry.endProcess(span, tp, nanos, e);
         if (breaker != null) {
           breaker.onError(nanos, TimeUnit.NANOSECONDS, e);
+          CircuitBreaker.State after = breaker.getState();
+          if (after == CircuitBreaker.State.OPEN || after == CircuitBreaker.State.HALF_OPEN
+              || after == CircuitBreaker.State.FORCED_OPEN) {
+            RetryState s = state != null ? state : newState();
+            if (System.nanoTime() - s.firstFailureNanos < outageGraceNanos) {
+              // the downstream is failing, not (only) this record: within the grace period the
+              // attempt does not count toward maxAttempts, so an outage does not fill the DLT
+              return new Outcome(Kind.WAIT, BREAKER_RECHECK.toNanos(), s, e);
+            }
+          }
         }
-        telemetry.endProcess(span, tp, nanos, e);
         return failed(raw, tp, e, state);
       }
       long nanos = System.nanoTime() - started;
@@ -234,12 +251,16 @@ public final class RecordRunner implements AutoCloseable {
     }
   }
 
+  private RetryState newState() {
+    RetryState s = new RetryState(retry.asyncContext());
+    s.firstFailureMs = System.currentTimeMillis();
+    s.firstFailureNanos = System.nanoTime();
+    return s;
+  }
+
   private Outcome failed(ConsumerRecord<byte[], byte[]> raw, TopicPartition tp, Exception e, RetryState state) {
-    RetryState s = state != null ? state : new RetryState(retry.asyncContext());
+    RetryState s = state != null ? state : newState();
     long now = System.currentTimeMillis();
-    if (s.attempts == 0) {
-      s.firstFailureMs = now;
-    }
     s.attempts++;
     s.lastFailureMs = now;
     long delayMillis = s.context.onError(e);
