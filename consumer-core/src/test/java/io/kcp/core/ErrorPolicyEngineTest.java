@@ -254,6 +254,37 @@ class ErrorPolicyEngineTest {
   }
 
   @Test
+  void aLonePoisonRecordThatHoldsTheBreakerOpenReachesTheDeadLetterTopicAfterTheGrace() {
+    CircuitBreaker breaker = CircuitBreaker.of("lone", CircuitBreakerConfig.custom()
+        .slidingWindowSize(4).minimumNumberOfCalls(2).failureRateThreshold(50)
+        .waitDurationInOpenState(Duration.ofMillis(50))
+        .automaticTransitionFromOpenToHalfOpenEnabled(true).build());
+    AtomicInteger opened = new AtomicInteger();
+    breaker.getEventPublisher().onStateTransition(e -> {
+      if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+        opened.incrementAndGet();
+      }
+    });
+    long started = System.nanoTime();
+    ConsumerEngine engine = SingleThreadConsumer.builder(settings)
+        .handler(r -> {
+          throw new IllegalArgumentException("poison");
+        })
+        .errorPolicy(policy().maxAttempts(3).circuitBreaker(breaker).outageGrace(Duration.ofMillis(500)).build())
+        .consumerFactory(c -> mock)
+        .build();
+    add(TP0, 0, "poison");
+    engine.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().deadLettered() == 1);
+    long tookMillis = (System.nanoTime() - started) / 1_000_000;
+    engine.close(Duration.ofSeconds(5));
+    assertThat(opened.get()).isPositive(); // it held the breaker open by itself...
+    assertThat(tookMillis).isGreaterThanOrEqualTo(500); // ...so it waited out the grace...
+    assertThat(header(dlt.history().get(0), DeadLetterHeaders.ATTEMPTS)).isEqualTo("3"); // ...then used its attempts
+    assertThat(engine.metrics().committedOffsets()).containsEntry(TP0, 1L);
+  }
+
+  @Test
   void badSettingsAreListedWithTheirFix() {
     assertThatThrownBy(() -> ErrorPolicy.builder().maxAttempts(0)
             .backoff(Duration.ofSeconds(2), 0.5, Duration.ofSeconds(1)).build())
