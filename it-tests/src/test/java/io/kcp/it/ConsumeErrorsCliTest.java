@@ -55,6 +55,23 @@ class ConsumeErrorsCliTest {
         .containsPattern("\"handled\":\\s*" + (RECORDS - poison) + ",")
         .containsPattern("\"lost\":\\s*0,");
     assertThat(poison).isPositive();
+
+    Cli.Result dlt = Cli.run("dlt", "-b", kafka.bootstrapServers(), "--topic", topic + ".dlt", "--limit", "1000");
+    assertThat(dlt.exitCode()).as(dlt.err()).isZero();
+    assertThat(dlt.out()).contains(poison + " dead-lettered record(s) in " + topic + ".dlt")
+        .containsPattern("cause [0-9a-f]{16} +" + poison + "  io.kcp.sandbox.Faults\\$InjectedFailure");
+    Cli.Result json = Cli.run("dlt", "-b", kafka.bootstrapServers(), "--topic", topic + ".dlt",
+        "--limit", "1000", "--json");
+    assertThat(json.out().lines()).hasSize((int) poison).allSatisfy(line -> assertThat(line)
+        .contains("\"original_topic\":\"" + topic + "\"", "\"attempts\":3,", "\"reason\":\"handler\"",
+            "\"consumer_group\":\"" + topic + "-g\""));
+  }
+
+  @Test
+  void dltOfAMissingTopicSaysSo(KafkaSandbox kafka) {
+    Cli.Result r = Cli.run("dlt", "-b", kafka.bootstrapServers(), "--topic", "no-such.dlt");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("topic no-such.dlt does not exist");
   }
 
   @ParameterizedTest
