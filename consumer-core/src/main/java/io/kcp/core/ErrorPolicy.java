@@ -55,6 +55,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * failure stops the engine.
  */
 public final class ErrorPolicy {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ErrorPolicy.class);
+
   /** Default attempts, counting the first. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
   /** Default first backoff. */
@@ -198,7 +200,14 @@ public final class ErrorPolicy {
     if (breaker != null) {
       return Optional.of(breaker);
     }
-    return breakerConfig == null ? Optional.empty() : Optional.of(CircuitBreaker.of(name, breakerConfig));
+    if (breakerConfig == null) {
+      return Optional.empty();
+    }
+    CircuitBreaker created = CircuitBreaker.of(name, breakerConfig);
+    created.getEventPublisher().onStateTransition(e -> LOG.warn("{}: circuit breaker {} ({})",
+        name, e.getStateTransition(), created.getMetrics().getFailureRate() < 0 ? "no rate yet"
+            : "failure rate " + Math.round(created.getMetrics().getFailureRate()) + " %"));
+    return Optional.of(created);
   }
 
   @Override

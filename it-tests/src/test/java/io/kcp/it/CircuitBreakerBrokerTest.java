@@ -44,9 +44,9 @@ class CircuitBreakerBrokerTest {
       throws Exception {
     String topic = SharedBroker.uniqueName("outage");
     String group = SharedBroker.uniqueName("outage-group");
-    Workload.builder(kafka.bootstrapServers(), topic).partitions(3).records(RECORDS).keys(60).run();
+    Workload.builder(kafka.bootstrapServers(), topic).partitions(6).records(RECORDS).keys(60).run();
     CircuitBreaker breaker = CircuitBreaker.of("price-service", CircuitBreakerConfig.custom()
-        .slidingWindowSize(20).minimumNumberOfCalls(10).failureRateThreshold(50)
+        .slidingWindowSize(10).minimumNumberOfCalls(5).failureRateThreshold(50) // kcp's defaults
         .waitDurationInOpenState(Duration.ofSeconds(1))
         .automaticTransitionFromOpenToHalfOpenEnabled(true)
         .permittedNumberOfCallsInHalfOpenState(2)
@@ -84,14 +84,14 @@ class CircuitBreakerBrokerTest {
       engine = strategy.build(
           ConsumerSettings.builder().bootstrapServers(kafka.bootstrapServers()).groupId(group).topics(topic).build(),
           Audit.wrap(downstream, log),
-          ErrorPolicy.builder().maxAttempts(50).backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(500))
-              .circuitBreaker(breaker).build());
+          ErrorPolicy.builder().backoff(Duration.ofMillis(50), 2.0, Duration.ofMillis(500))
+              .circuitBreaker(breaker).build()); // 3 attempts, yet nothing reaches the DLT
       engine.start();
       try {
         await().atMost(Duration.ofSeconds(60)).until(() -> breaker.getState() == CircuitBreaker.State.OPEN);
         await().atMost(Duration.ofSeconds(10)).until(() -> {
           maxPaused.accumulateAndGet(engine.metrics().pausedPartitions(), Math::max);
-          return maxPaused.get() == 3; // all assigned partitions
+          return maxPaused.get() == 6; // all assigned partitions
         });
         await().atMost(Duration.ofSeconds(120)).until(() -> engine.metrics().recordsHandled() >= RECORDS);
       } finally {
@@ -103,7 +103,7 @@ class CircuitBreakerBrokerTest {
             + " dead-lettered %d, lost %d, duplicates %d%n", strategy, opened.get(), callsWhileOpen.get(),
         engine.metrics().retries(), engine.metrics().deadLettered(), report.lost(), report.duplicates());
     assertThat(opened.get()).isPositive();
-    assertThat(maxPaused.get()).isEqualTo(3);
+    assertThat(maxPaused.get()).isEqualTo(6);
     // a call that got its permission just before the breaker opened may still start: at most one
     // per thread calling the handler; nothing else runs while OPEN
     assertThat(callsWhileOpen.get()).isLessThanOrEqualTo(strategy.concurrency());

@@ -25,6 +25,11 @@ import org.apache.kafka.common.TopicPartition;
  * record's partition or key waits while the others go on. That is how retries block no more than
  * the ordering mode requires.
  *
+ * <p>The circuit breaker hears every success, the first failure of each record and every
+ * HALF_OPEN trial — not a record's retries. So it measures how many <em>different</em> records
+ * fail: a downstream outage (every fresh record fails) opens it, a few poison records retrying at
+ * the tail of a topic do not.
+ *
  * <p>Thread-safe: call {@link #run} from any worker; a record's attempts are sequential, passing
  * its {@link RetryState} along.
  */
@@ -189,9 +194,16 @@ public final class RecordRunner implements AutoCloseable {
    * @param state null for the first attempt, else the state from the previous outcome
    */
   public Outcome run(ConsumerRecord<byte[], byte[]> raw, RetryState state) {
-    if (breaker != null && !breaker.tryAcquirePermission()) {
-      return new Outcome(Kind.WAIT, BREAKER_RECHECK.toNanos(), state, null);
+    boolean trial = false;
+    if (breaker != null) {
+      if (!breaker.tryAcquirePermission()) {
+        return new Outcome(Kind.WAIT, BREAKER_RECHECK.toNanos(), state, null);
+      }
+      trial = breaker.getState() == CircuitBreaker.State.HALF_OPEN;
     }
+    // the breaker hears a record's first failure (and every trial), not its retries: one
+    // poison record failing again and again is not a failing downstream
+    boolean feedFailure = state == null || trial;
     int attempt = state == null ? 1 : state.attempts + 1;
     attempts.incrementAndGet();
     TopicPartition tp = new TopicPartition(raw.topic(), raw.partition());
@@ -225,7 +237,11 @@ public final class RecordRunner implements AutoCloseable {
         failures.incrementAndGet();
         telemetry.endProcess(span, tp, nanos, e);
         if (breaker != null) {
-          breaker.onError(nanos, TimeUnit.NANOSECONDS, e);
+          if (feedFailure) {
+            breaker.onError(nanos, TimeUnit.NANOSECONDS, e);
+          } else {
+            breaker.releasePermission();
+          }
           CircuitBreaker.State after = breaker.getState();
           if (after == CircuitBreaker.State.OPEN || after == CircuitBreaker.State.HALF_OPEN
               || after == CircuitBreaker.State.FORCED_OPEN) {
