@@ -23,6 +23,7 @@ import picocli.CommandLine.ParseResult;
       ConsumeCommand.class,
       BenchCommand.class,
       AuditCommand.class,
+      LagCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Kcp implements Runnable {
