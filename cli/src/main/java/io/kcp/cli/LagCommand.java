@@ -43,7 +43,7 @@ final class LagCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    lag.check("kcp lag");
+    lag.check(spec, "kcp lag");
     Checks.positive("--samples", samples);
     String bootstrap = broker.required("kcp lag");
     try (ConsumerLag source = lag.open(bootstrap);

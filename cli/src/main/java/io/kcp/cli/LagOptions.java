@@ -8,7 +8,9 @@ import io.kcp.lag.LagSnapshot;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** What {@code kcp lag} and {@code kcp lag watch} share: the group, the window and the cluster. */
 final class LagOptions {
@@ -33,9 +35,10 @@ final class LagOptions {
   @Option(names = "--no-time-lag", description = "Do not fetch the first unconsumed record of each lagging partition.")
   boolean noTimeLag;
 
-  void check(String command) {
+  void check(CommandSpec spec, String command) {
     if (group == null || group.isBlank()) {
-      throw new CliException("--group is required for '" + command + "' (the consumer group to read)");
+      throw new ParameterException(spec.commandLine(),
+          "Missing required option: '--group=GROUP' ('" + command + "' reads one consumer group)");
     }
     Checks.positive("--window", window);
     if (allowedLag < 0) {

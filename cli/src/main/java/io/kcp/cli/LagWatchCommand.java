@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -36,7 +35,6 @@ import picocli.CommandLine.Spec;
     })
 final class LagWatchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-  @ParentCommand LagCommand parent;
   @Mixin Verbosity verbosity;
   @Mixin BrokerOption broker;
   @Mixin LagOptions lag;
@@ -70,7 +68,7 @@ final class LagWatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    lag.check("kcp lag watch");
+    lag.check(spec, "kcp lag watch");
     if (count != null) {
       Checks.positive("--count", count);
     }

@@ -15,8 +15,9 @@ import java.util.Map;
  *   <li>empty window: {@code OK} ({@code no_offsets}) — the group never committed it;
  *   <li>an offset lower than the one before it: {@code REWIND} ({@code offset_rewound});
  *   <li>current lag &le; allowed lag: {@code OK} ({@code lag_within_allowed});
- *   <li>{@code now − last.timestamp > last.timestamp − first.timestamp} (strictly): {@code STOP}
- *       ({@code stopped}) — nobody committed for longer than the window spans;
+ *   <li>current lag known (and, by the rule before, above the allowed lag) and {@code now −
+ *       last.timestamp > last.timestamp − first.timestamp} (strictly): {@code STOP} ({@code
+ *       stopped}) — nobody committed for longer than the window spans;
  *   <li>any lag in the window &le; allowed lag: {@code OK} ({@code caught_up_in_window});
  *   <li>fewer than two entries: {@code OK} ({@code window_too_short}) — nothing to compare yet;
  *   <li>every offset equal: {@code STALL} ({@code offset_not_moving});
@@ -29,7 +30,8 @@ import java.util.Map;
  * committed offset, else the last entry's lag. Null lags are skipped, never read as 0.
  *
  * <p><b>Hot partition</b>: a partition in {@code WARN} or {@code STALL} whose lag grew across its
- * window while every other partition of its topic in the group is {@code OK}, and whose input (growth
+ * window while every other partition of its topic in the group that has a window to judge (not
+ * {@code window_too_short} or {@code no_offsets}) is {@code OK}, and whose input (growth
  * of its broker offsets) is at most twice the median input of those others — so the consumer, not a
  * skewed producer, is the cause. Needs at least one other partition of the topic.
  *
@@ -80,7 +82,8 @@ public final class LagEvaluator {
     }
     OffsetEntry first = w.get(0);
     OffsetEntry last = w.get(w.size() - 1);
-    if (in.nowMs() - last.timestampMs() > last.timestampMs() - first.timestampMs()) {
+    if (current != null
+        && in.nowMs() - last.timestampMs() > last.timestampMs() - first.timestampMs()) {
       return verdict(p, LagStatus.STOP, "stopped", current, complete);
     }
     for (OffsetEntry e : w) {
@@ -151,9 +154,13 @@ public final class LagEvaluator {
       if (v.status() != LagStatus.WARN && v.status() != LagStatus.STALL) {
         continue;
       }
-      List<Integer> same = byTopic.get(v.topic());
-      List<Integer> others = new ArrayList<>(same);
-      others.remove(Integer.valueOf(i));
+      List<Integer> others = new ArrayList<>();
+      for (int j : byTopic.get(v.topic())) {
+        String rule = verdicts.get(j).rule();
+        if (j != i && !rule.equals("window_too_short") && !rule.equals("no_offsets")) {
+          others.add(j); // peers with a window to judge
+        }
+      }
       if (others.isEmpty() || !others.stream().allMatch(j -> verdicts.get(j).status() == LagStatus.OK)) {
         continue;
       }

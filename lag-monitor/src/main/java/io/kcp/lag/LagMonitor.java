@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * Watches one group: each {@link #observe()} takes a snapshot, slides the per-partition windows,
  * and evaluates them with {@link LagEvaluator}; the latest report is exported as OpenTelemetry
- * gauges ({@code kcp.lag}, {@code kcp.lag.sum}, {@code kcp.lag.max}, {@code kcp.lag.time_lag},
+ * gauges ({@code kcp.lag}, {@code kcp.lag.total}, {@code kcp.lag.max}, {@code kcp.lag.time_lag},
  * {@code kcp.lag.time_lag.max}, {@code kcp.lag.status}, {@code kcp.lag.partition.status}) through
  * the {@link OpenTelemetry} given (no-op by default).
  *

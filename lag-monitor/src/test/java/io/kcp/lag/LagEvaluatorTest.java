@@ -78,6 +78,13 @@ class LagEvaluatorTest {
   }
 
   @Test
+  void noStopWhenTheLagIsUnknown() {
+    PartitionEvaluation v = one(100, 0, p(0, e(100, 0, -1)));
+    assertThat(v.status()).as("unknown lag is not proven lag").isEqualTo(LagStatus.OK);
+    assertThat(v.rule()).isEqualTo("window_too_short");
+  }
+
+  @Test
   void noStopWhenCaughtUp() {
     PartitionEvaluation v = one(1000, 0, p(0, e(100, 0, 0), e(100, 1, 0)));
     assertThat(v.status()).isEqualTo(LagStatus.OK);

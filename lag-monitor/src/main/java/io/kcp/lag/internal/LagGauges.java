@@ -34,7 +34,7 @@ public final class LagGauges implements AutoCloseable {
       Predicate<String> topics) {
     Meter meter = otel.getMeter("io.kcp.lag");
     Attributes g = Attributes.of(GROUP, group);
-    gauges.add(meter.gaugeBuilder("kcp.lag.sum").ofLongs().setUnit("{record}")
+    gauges.add(meter.gaugeBuilder("kcp.lag.total").ofLongs().setUnit("{record}")
         .setDescription("Sum of the lag of the group's partitions (log-end minus committed offset)")
         .buildWithCallback(m -> each(latest, r -> m.record(sum(r, topics), g))));
     gauges.add(meter.gaugeBuilder("kcp.lag.max").ofLongs().setUnit("{record}")
