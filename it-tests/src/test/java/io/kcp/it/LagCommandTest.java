@@ -107,6 +107,17 @@ class LagCommandTest {
   }
 
   @Test
+  void theDocsHotPartitionExampleIsHot() {
+    // docs/03-consumer-lag.md shows this file's evaluation; keep the two in step
+    Cli.Result r = Cli.run("lag", "evaluate", "../docs/examples/hot-partition-window.json");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("{\"status\":\"WARN\",\"complete\":1.0,\"totallag\":2105,\"maxlag\":2050")
+        .contains("\"partition\":2,\"status\":\"WARN\",\"rule\":\"lag_not_decreasing\",\"current_lag\":2050,"
+            + "\"complete\":true,\"hot\":true,\"hot_reason\":\"lag grew from 150 to 2050 over the window")
+        .contains("input +2400 records vs a median of +2385 on the others");
+  }
+
+  @Test
   void watchServesTheGaugesForPrometheus(KafkaSandbox kafka) throws Exception {
     String b = kafka.bootstrapServers();
     String group = restingGroup(kafka, SharedBroker.uniqueName("lag-cli-prom"));
