@@ -96,4 +96,33 @@ class LagToolEqualityTest {
       assertThat(ours.get(topic + "-3")).startsWith("- 100 - ");
     }
   }
+  /** Beyond the tool: every partition of a topic, for "how much is left" (kcp consume --until-drained). */
+  @Test
+  void topicWideSnapshotIncludesPartitionsTheGroupNeverTouched(KafkaSandbox kafka) throws Exception {
+    String b = kafka.bootstrapServers();
+    String topic = SharedBroker.uniqueName("lag-eq-topicwide");
+    String group = topic + "-g";
+    kafka.createTopic(topic, PARTITIONS, 1);
+    LagClients.produce(b, topic, PARTITIONS, 100);
+    try (ConsumerLag lag = ConsumerLag.builder().bootstrapServers(b).timeLag(false).build()) {
+      LagSnapshot before = lag.snapshot(group, java.util.Set.of(topic));
+      assertThat(before.state()).as("no such group yet").isEqualTo("DEAD");
+      assertThat(before.partitions()).hasSize(PARTITIONS)
+          .allSatisfy(p -> assertThat(p.committedOffset()).isEmpty())
+          .extracting(PartitionLag::lagOrWholeLog).containsOnly(100L);
+
+      kafka.admin().alterConsumerGroupOffsets(group,
+          Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(70))).all().get();
+      assertThat(lag.snapshot(group).partitions()).as("the tool's view: committed partitions only").hasSize(1);
+      LagSnapshot s = lag.snapshot(group, java.util.Set.of(topic));
+      assertThat(s.partitions()).hasSize(PARTITIONS);
+      assertThat(s.partitions().stream().mapToLong(PartitionLag::lagOrWholeLog).sum()).isEqualTo(30 + 3 * 100);
+      assertThat(s.totalLag()).as("never-committed partitions are not counted as lag").isEqualTo(30);
+
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> lag.snapshot(group, java.util.Set.of("no-such-topic")))
+          .isInstanceOf(io.kcp.lag.LagException.class).hasMessageContaining("no such topic");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> lag.snapshot("no-such-group-" + System.nanoTime()))
+          .isInstanceOf(io.kcp.lag.LagException.class).hasMessageContaining("does not exist");
+    }
+  }
 }

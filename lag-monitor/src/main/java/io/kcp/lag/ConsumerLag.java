@@ -7,6 +7,7 @@ import io.kcp.lag.internal.TimeLagProbe;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -69,6 +70,22 @@ public final class ConsumerLag implements AutoCloseable {
   public LagSnapshot snapshot(String group) {
     requireNonNull(group, "group");
     LagSnapshot s = reader.read(group);
+    return probe == null ? s : probe.addTimeLag(s);
+  }
+
+  /**
+   * The group's lag on every partition of {@code topics} (plus any other partition the group
+   * committed or is assigned), whether or not the group has committed it yet; a group that does
+   * not exist yet reads as one that committed nothing. One more Admin call than {@link
+   * #snapshot(String)} (describe the topics). Use {@link PartitionLag#lagOrWholeLog()} for "how
+   * much is left to read from the start".
+   *
+   * @throws LagException when a topic does not exist or the cluster does not answer in time
+   */
+  public LagSnapshot snapshot(String group, Set<String> topics) {
+    requireNonNull(group, "group");
+    requireNonNull(topics, "topics");
+    LagSnapshot s = reader.read(group, Set.copyOf(topics));
     return probe == null ? s : probe.addTimeLag(s);
   }
 

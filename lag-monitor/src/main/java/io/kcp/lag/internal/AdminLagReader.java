@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.KafkaFuture;
@@ -49,31 +50,48 @@ public final class AdminLagReader {
   }
 
   public LagSnapshot read(String group) {
+    return read(group, Set.of());
+  }
+
+  /**
+   * The group's partitions, plus every partition of {@code topics} (one more Admin call). With
+   * topics given, a group that does not exist yet reads as one that committed nothing.
+   */
+  public LagSnapshot read(String group, Set<String> topics) {
     long now = System.currentTimeMillis();
-    ConsumerGroupDescription d;
-    try {
-      d = get(admin.describeConsumerGroups(List.of(group)).describedGroups().get(group), group);
-    } catch (GroupIdNotFoundException e) {
-      throw unknownGroup(group);
-    }
-    if (d.groupState() == GroupState.DEAD) {
+    ConsumerGroupDescription d = describe(group);
+    boolean exists = d != null && d.groupState() != GroupState.DEAD;
+    if (!exists && topics.isEmpty()) {
       throw unknownGroup(group);
     }
     Map<TopicPartition, PartitionOwner> owners = new HashMap<>();
-    for (MemberDescription m : d.members()) {
-      PartitionOwner owner = new PartitionOwner(m.consumerId(), m.host(), m.clientId());
-      for (TopicPartition tp : m.assignment().topicPartitions()) {
-        owners.put(tp, owner);
+    if (exists) {
+      for (MemberDescription m : d.members()) {
+        PartitionOwner owner = new PartitionOwner(m.consumerId(), m.host(), m.clientId());
+        for (TopicPartition tp : m.assignment().topicPartitions()) {
+          owners.put(tp, owner);
+        }
       }
     }
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), group);
+    Map<TopicPartition, OffsetAndMetadata> committed = exists
+        ? get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), group)
+        : Map.of();
     Set<TopicPartition> all = new HashSet<>(owners.keySet());
     committed.forEach((tp, o) -> {
       if (o != null) {
         all.add(tp);
       }
     });
+    if (!topics.isEmpty()) {
+      Map<String, TopicDescription> described;
+      try {
+        described = get(admin.describeTopics(topics).allTopicNames(), group);
+      } catch (UnknownTopicOrPartitionException e) {
+        throw new LagException("no such topic among " + new java.util.TreeSet<>(topics) + " on " + cluster, e);
+      }
+      described.values().forEach(t -> t.partitions()
+          .forEach(p -> all.add(new TopicPartition(t.name(), p.partition()))));
+    }
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     all.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
     Map<TopicPartition, ListOffsetsResultInfo> ends =
@@ -90,8 +108,27 @@ public final class AdminLagReader {
           OptionalLong.empty()));
     }
     rows.sort(Comparator.comparing(PartitionLag::topic).thenComparingInt(PartitionLag::partition));
-    return new LagSnapshot(
-        group, d.groupState().name(), d.type().name(), d.members().size(), now, rows);
+    return exists
+        ? new LagSnapshot(group, d.groupState().name(), d.type().name(), d.members().size(), now, rows)
+        : new LagSnapshot(group, GroupState.DEAD.name(), "UNKNOWN", 0, now, rows);
+  }
+
+  /** The group's description, or null when the coordinator does not know the group. */
+  private ConsumerGroupDescription describe(String group) {
+    try {
+      return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return null;
+      }
+      throw failure(e, group);
+    } catch (TimeoutException e) {
+      throw unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LagException("interrupted while reading lag from " + cluster, e);
+    }
   }
 
   public boolean topicExists(String topic) {
@@ -112,23 +149,28 @@ public final class AdminLagReader {
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof GroupIdNotFoundException) {
-        throw unknownGroup(group);
-      }
-      if (cause instanceof UnknownTopicOrPartitionException) {
-        throw (UnknownTopicOrPartitionException) cause;
-      }
-      if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
-        throw unreachable(cause);
-      }
-      throw new LagException("reading lag from " + cluster + " failed: " + cause.getMessage(), cause);
+      throw failure(e, group);
     } catch (TimeoutException e) {
       throw unreachable(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LagException("interrupted while reading lag from " + cluster, e);
     }
+  }
+
+  /** The one-line exception the user reads for a failed call. */
+  private RuntimeException failure(ExecutionException e, String group) {
+    Throwable cause = e.getCause();
+    if (cause instanceof GroupIdNotFoundException) {
+      return unknownGroup(group);
+    }
+    if (cause instanceof UnknownTopicOrPartitionException) {
+      return (UnknownTopicOrPartitionException) cause;
+    }
+    if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+      return unreachable(cause);
+    }
+    return new LagException("reading lag from " + cluster + " failed: " + cause.getMessage(), cause);
   }
 
   private LagException unreachable(Throwable cause) {
