@@ -47,13 +47,13 @@ final class LagCommand implements Callable<Integer> {
     Checks.positive("--samples", samples);
     String bootstrap = broker.required("kcp lag");
     try (ConsumerLag source = lag.open(bootstrap);
-        LagMonitor monitor = lag.monitor().windowSize(samples).build()) {
+        LagMonitor monitor = lag.monitor(source).windowSize(samples).build()) {
       LagReport r = null;
       for (int i = 0; i < samples; i++) {
         if (i > 0) {
           TimeUnit.MILLISECONDS.sleep(interval.toMillis());
         }
-        r = lag.observe(monitor, source);
+        r = lag.observe(monitor);
       }
       PrintWriter out = spec.commandLine().getOut();
       out.print(json ? LagJson.toJson(r) + "\n" : LagTable.render(r, null));

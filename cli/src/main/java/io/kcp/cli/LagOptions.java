@@ -4,10 +4,7 @@ import io.kcp.lag.ConsumerLag;
 import io.kcp.lag.LagException;
 import io.kcp.lag.LagMonitor;
 import io.kcp.lag.LagReport;
-import io.kcp.lag.LagSnapshot;
 import java.time.Duration;
-import java.util.List;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -66,27 +63,23 @@ final class LagOptions {
     return lag;
   }
 
-  LagMonitor.Builder monitor() {
-    return LagMonitor.builder(group).windowSize(window).allowedLag(allowedLag);
+  LagMonitor.Builder monitor(ConsumerLag source) {
+    LagMonitor.Builder b = LagMonitor.builder(group).source(source).windowSize(window).allowedLag(allowedLag);
+    return topic == null ? b : b.topic(topic);
   }
 
-  /** One observation, restricted to --topic, with lag-monitor failures as one-line CLI errors. */
-  LagReport observe(LagMonitor monitor, ConsumerLag lag) {
-    LagSnapshot s;
+  /** One observation, with lag-monitor failures as one-line CLI errors. */
+  LagReport observe(LagMonitor monitor) {
+    LagReport r;
     try {
-      s = lag.snapshot(group);
+      r = monitor.observe();
     } catch (LagException e) {
       throw new CliException(e.getMessage(), e);
     }
-    if (topic != null) {
-      List<io.kcp.lag.PartitionLag> rows =
-          s.partitions().stream().filter(p -> p.topic().equals(topic)).collect(Collectors.toList());
-      if (rows.isEmpty()) {
-        throw new CliException("group '" + group + "' has no committed or assigned partition of topic '"
-            + topic + "' (drop --topic to see what it consumes)");
-      }
-      s = new LagSnapshot(s.group(), s.state(), s.type(), s.members(), s.takenAtMs(), rows);
+    if (topic != null && r.snapshot().partitions().isEmpty()) {
+      throw new CliException("group '" + group + "' has no committed or assigned partition of topic '"
+          + topic + "' (drop --topic to see what it consumes)");
     }
-    return monitor.observe(s);
+    return r;
   }
 }

@@ -81,13 +81,24 @@ final class LagWatchCommand implements Callable<Integer> {
     boolean live = System.console() != null && !json;
     try (PrometheusEndpoint prometheus = PrometheusEndpoint.start(prometheusPort, err);
         ConsumerLag source = lag.open(bootstrap);
-        LagMonitor monitor = monitor(prometheus)) {
+        LagMonitor monitor = monitor(source, prometheus)) {
       Map<String, Long> previous = new HashMap<>();
       for (int i = 0; count == null || i < count; i++) {
         if (i > 0) {
           TimeUnit.MILLISECONDS.sleep(interval.toMillis());
         }
-        LagReport r = lag.observe(monitor, source);
+        LagReport r;
+        try {
+          r = lag.observe(monitor);
+        } catch (CliException e) {
+          if (i == 0) {
+            throw e;
+          }
+          // keep watching: a cluster that stops answering is what a monitor must report (ERR)
+          err.println("kcp lag watch: " + e.getMessage() + " (status ERR; retrying in " + interval.toMillis() + " ms)");
+          err.flush();
+          continue;
+        }
         String line = LagJson.toJson(r);
         if (record != null) {
           append(record, line);
@@ -110,8 +121,8 @@ final class LagWatchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private LagMonitor monitor(PrometheusEndpoint prometheus) {
-    LagMonitor.Builder b = lag.monitor().perPartitionSeries(perPartitionSeries)
+  private LagMonitor monitor(ConsumerLag source, PrometheusEndpoint prometheus) {
+    LagMonitor.Builder b = lag.monitor(source).perPartitionSeries(perPartitionSeries)
         .openTelemetry(prometheus.openTelemetry());
     try {
       if (includeTopics != null) {

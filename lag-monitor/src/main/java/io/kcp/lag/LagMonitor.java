@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  * committed offset moved, or when a live member owns the partition; an unowned partition whose
  * offset does not move adds nothing, so its window ages into {@link LagStatus#STOP}.
  *
+ * <p>When a snapshot fails (cluster unreachable, group deleted), {@link #observe()} throws and the
+ * exported group status is {@link LagStatus#ERR} until an observation succeeds again.
+ *
  * <p>Not thread-safe: call {@code observe} from one thread (the gauges read the latest report safely).
  */
 public final class LagMonitor implements AutoCloseable {
@@ -29,18 +32,21 @@ public final class LagMonitor implements AutoCloseable {
   private final ConsumerLag source;
   private final String group;
   private final long allowedLag;
+  private final String onlyTopic;
   private final Windows windows;
   private final LagGauges gauges;
   private volatile LagReport latest;
+  private volatile LagException lastError;
 
   private LagMonitor(Builder b) {
     this.source = b.source;
     this.group = b.group;
     this.allowedLag = b.allowedLag;
+    this.onlyTopic = b.onlyTopic;
     this.windows = new Windows(b.windowSize);
     Predicate<String> topics = t -> (b.include == null || b.include.matcher(t).matches())
         && (b.exclude == null || !b.exclude.matcher(t).matches());
-    this.gauges = new LagGauges(b.otel, group, () -> latest, b.perPartition, topics);
+    this.gauges = new LagGauges(b.otel, group, () -> latest, () -> lastError != null, b.perPartition, topics);
   }
 
   /** A builder for a monitor of {@code group}. */
@@ -58,16 +64,37 @@ public final class LagMonitor implements AutoCloseable {
     if (source == null) {
       throw new IllegalStateException("this LagMonitor has no source; use observe(snapshot)");
     }
-    return observe(source.snapshot(group));
+    LagSnapshot s;
+    try {
+      s = source.snapshot(group);
+    } catch (LagException e) {
+      lastError = e;
+      throw e;
+    }
+    return observe(s);
   }
 
   /** Adds a snapshot taken elsewhere (a recording being replayed) and evaluates the window. */
   public LagReport observe(LagSnapshot snapshot) {
     requireNonNull(snapshot, "snapshot");
+    if (onlyTopic != null) {
+      snapshot = new LagSnapshot(snapshot.group(), snapshot.state(), snapshot.type(), snapshot.members(),
+          snapshot.takenAtMs(), snapshot.partitions().stream().filter(p -> p.topic().equals(onlyTopic))
+              .collect(java.util.stream.Collectors.toList()));
+    }
     GroupEvaluation e = LagEvaluator.evaluate(windows.add(snapshot, allowedLag));
     LagReport r = new LagReport(snapshot, e);
     latest = r;
+    lastError = null;
     return r;
+  }
+
+  /**
+   * The failure of the last {@link #observe()}, if it failed; while it is set the exported group
+   * status is {@link LagStatus#ERR} (the other gauges keep the last good report).
+   */
+  public Optional<LagException> lastError() {
+    return Optional.ofNullable(lastError);
   }
 
   /** The last report, if any observation was made. */
@@ -91,6 +118,7 @@ public final class LagMonitor implements AutoCloseable {
     private boolean perPartition = true;
     private Pattern include;
     private Pattern exclude;
+    private String onlyTopic;
 
     private Builder(String group) {
       this.group = group;
@@ -117,6 +145,12 @@ public final class LagMonitor implements AutoCloseable {
         throw new IllegalArgumentException("allowedLag must be >= 0, got " + allowedLag);
       }
       this.allowedLag = allowedLag;
+      return this;
+    }
+
+    /** Watch only this topic's partitions: the others are dropped before evaluation. */
+    public Builder topic(String topic) {
+      this.onlyTopic = requireNonNull(topic, "topic");
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.kcp.lag.internal;
 
 import io.kcp.lag.LagReport;
+import io.kcp.lag.LagStatus;
 import io.kcp.lag.PartitionEvaluation;
 import io.kcp.lag.PartitionLag;
 import io.opentelemetry.api.OpenTelemetry;
@@ -11,6 +12,7 @@ import io.opentelemetry.api.metrics.ObservableLongGauge;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -30,6 +32,7 @@ public final class LagGauges implements AutoCloseable {
       OpenTelemetry otel,
       String group,
       Supplier<LagReport> latest,
+      BooleanSupplier failing,
       boolean perPartition,
       Predicate<String> topics) {
     Meter meter = otel.getMeter("io.kcp.lag");
@@ -42,7 +45,13 @@ public final class LagGauges implements AutoCloseable {
         .buildWithCallback(m -> each(latest, r -> m.record(max(r, topics), g))));
     gauges.add(meter.gaugeBuilder("kcp.lag.status").ofLongs()
         .setDescription("Group status: 0 OK, 1 WARN, 2 REWIND, 3 STALL, 4 STOP, 5 ERR")
-        .buildWithCallback(m -> each(latest, r -> m.record(r.evaluation().status().ordinal(), g))));
+        .buildWithCallback(m -> {
+          if (failing.getAsBoolean()) {
+            m.record(LagStatus.ERR.ordinal(), g);
+          } else {
+            each(latest, r -> m.record(r.evaluation().status().ordinal(), g));
+          }
+        }));
     gauges.add(meter.gaugeBuilder("kcp.lag.time_lag.max").ofLongs().setUnit("ms")
         .setDescription("Largest known time lag (age of the first unconsumed record)")
         .buildWithCallback(m -> each(latest, r -> r.snapshot().partitions().stream()
