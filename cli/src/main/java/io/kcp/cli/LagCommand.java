@@ -19,19 +19,19 @@ import picocli.CommandLine.Spec;
     name = "lag",
     mixinStandardHelpOptions = true,
     description = {
-      "A consumer group's lag per partition: the columns of 'kafka-consumer-groups --describe'",
-      "(same numbers) plus TIME-LAG (age of the first unconsumed record) and STATUS (Burrow's rules",
-      "over --samples observations --interval apart). Needs --bootstrap-server."
+      "A consumer group's lag per partition: the columns (and numbers) of",
+      "'kafka-consumer-groups --describe', plus TIME-LAG (the age of the first",
+      "unconsumed record) and STATUS (Burrow's rules over --samples observations",
+      "--interval apart; the window is the samples). Needs --bootstrap-server."
     },
     subcommands = {LagWatchCommand.class, LagEvaluateCommand.class})
 final class LagCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Verbosity verbosity;
-  @Mixin BrokerOption broker;
   @Mixin LagOptions lag;
 
   @Option(names = "--samples", defaultValue = "3",
-      description = "Observations to take before printing (1 = one instant, no status trend). Default: ${DEFAULT-VALUE}.")
+      description = "Observations to take before printing (1 = one instant: too short to judge). Default: ${DEFAULT-VALUE}.")
   int samples;
 
   @Option(names = "--interval", defaultValue = "1s", converter = DurationConverter.class,
@@ -45,9 +45,9 @@ final class LagCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     lag.check(spec, "kcp lag");
     Checks.positive("--samples", samples);
-    String bootstrap = broker.required("kcp lag");
+    String bootstrap = lag.bootstrap("kcp lag");
     try (ConsumerLag source = lag.open(bootstrap);
-        LagMonitor monitor = lag.monitor(source).windowSize(samples).build()) {
+        LagMonitor monitor = lag.monitor(source, samples).build()) {
       LagReport r = null;
       for (int i = 0; i < samples; i++) {
         if (i > 0) {

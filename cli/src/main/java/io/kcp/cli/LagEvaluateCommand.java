@@ -27,11 +27,13 @@ import picocli.CommandLine.Spec;
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description = {
-      "Evaluate lag offline, no cluster needed. FILE (or - / nothing for stdin) is either a window",
-      "document {\"now_ms\":..,\"allowed_lag\":..,\"partitions\":[{\"topic\",\"partition\",\"window\":[..],",
-      "\"broker_offsets\":[..],\"current_lag\":..}]} or a 'kcp lag watch --record' file (JSON lines),",
-      "replayed observation by observation. Prints the evaluation as JSON: status, complete,",
-      "totallag, maxlag, and per partition status and the rule that decided it."
+      "Evaluate lag offline, no cluster needed. FILE (or - or nothing: stdin) is a",
+      "window document {\"now_ms\", \"allowed_lag\", \"partitions\": [{\"topic\",",
+      "\"partition\", \"window\": [{\"offset\", \"timestamp_ms\", \"lag\"}, ...],",
+      "\"broker_offsets\", \"current_lag\"}]} or a 'kcp lag watch --record' file",
+      "(JSON lines), replayed observation by observation. Prints the evaluation as",
+      "JSON: status, complete, totallag, maxlag, and per partition the status and",
+      "the rule that decided it."
     })
 final class LagEvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

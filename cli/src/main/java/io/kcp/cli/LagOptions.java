@@ -11,15 +11,15 @@ import picocli.CommandLine.ParameterException;
 
 /** What {@code kcp lag} and {@code kcp lag watch} share: the group, the window and the cluster. */
 final class LagOptions {
+  @Option(names = {"-b", "--bootstrap-server"}, paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers (required: lag is read from a running cluster).")
+  String bootstrapServer;
+
   @Option(names = {"-g", "--group"}, paramLabel = "GROUP", description = "The consumer group.")
   String group;
 
   @Option(names = "--topic", paramLabel = "TOPIC", description = "Only this topic's partitions.")
   String topic;
-
-  @Option(names = "--window", defaultValue = "10",
-      description = "Observations per evaluation window. Default: ${DEFAULT-VALUE}.")
-  int window;
 
   @Option(names = "--allowed-lag", defaultValue = "0",
       description = "Lag at or below this counts as caught up. Default: ${DEFAULT-VALUE}.")
@@ -37,7 +37,6 @@ final class LagOptions {
       throw new ParameterException(spec.commandLine(),
           "Missing required option: '--group=GROUP' ('" + command + "' reads one consumer group)");
     }
-    Checks.positive("--window", window);
     if (allowedLag < 0) {
       throw new CliException("--allowed-lag must be 0 or more (got " + allowedLag + ")");
     }
@@ -63,7 +62,16 @@ final class LagOptions {
     return lag;
   }
 
-  LagMonitor.Builder monitor(ConsumerLag source) {
+  /** The given bootstrap servers, or an error naming the option and how to get a broker. */
+  String bootstrap(String command) {
+    if (bootstrapServer == null || bootstrapServer.isBlank()) {
+      throw new CliException("--bootstrap-server is required for '" + command
+          + "' (start a broker with 'kcp sandbox' and pass the bootstrap.servers it prints)");
+    }
+    return bootstrapServer.strip();
+  }
+
+  LagMonitor.Builder monitor(ConsumerLag source, int window) {
     LagMonitor.Builder b = LagMonitor.builder(group).source(source).windowSize(window).allowedLag(allowedLag);
     return topic == null ? b : b.topic(topic);
   }

@@ -28,20 +28,24 @@ import picocli.CommandLine.Spec;
     name = "watch",
     mixinStandardHelpOptions = true,
     description = {
-      "Watch a group: the lag table every --interval with trend arrows (lag up/down since the",
-      "last observation) and the status over a sliding --window. --record appends each",
-      "observation as a JSON line (replay it with 'kcp lag evaluate'); --prometheus-port serves",
-      "the OpenTelemetry gauges for Prometheus to scrape."
+      "Watch a group: the lag table every --interval, with trend arrows (lag up or",
+      "down since the last observation) and the status over a sliding --window.",
+      "--record appends each observation as a JSON line (replay it with",
+      "'kcp lag evaluate'); --prometheus-port serves the OpenTelemetry gauges for",
+      "Prometheus to scrape."
     })
 final class LagWatchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Verbosity verbosity;
-  @Mixin BrokerOption broker;
   @Mixin LagOptions lag;
 
   @Option(names = "--interval", defaultValue = "5s", converter = DurationConverter.class,
       description = "Time between observations. Default: ${DEFAULT-VALUE}.")
   Duration interval;
+
+  @Option(names = "--window", defaultValue = "10",
+      description = "Observations per evaluation window. Default: ${DEFAULT-VALUE}.")
+  int window;
 
   @Option(names = "--count", description = "Stop after this many observations (default: until Ctrl-C).")
   Integer count;
@@ -69,13 +73,14 @@ final class LagWatchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     lag.check(spec, "kcp lag watch");
+    Checks.positive("--window", window);
     if (count != null) {
       Checks.positive("--count", count);
     }
     if (interval.isZero() || interval.isNegative()) {
       throw new CliException("--interval must be positive (got " + interval + ")");
     }
-    String bootstrap = broker.required("kcp lag watch");
+    String bootstrap = lag.bootstrap("kcp lag watch");
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean live = System.console() != null && !json;
@@ -122,7 +127,7 @@ final class LagWatchCommand implements Callable<Integer> {
   }
 
   private LagMonitor monitor(ConsumerLag source, PrometheusEndpoint prometheus) {
-    LagMonitor.Builder b = lag.monitor(source).perPartitionSeries(perPartitionSeries)
+    LagMonitor.Builder b = lag.monitor(source, window).perPartitionSeries(perPartitionSeries)
         .openTelemetry(prometheus.openTelemetry());
     try {
       if (includeTopics != null) {

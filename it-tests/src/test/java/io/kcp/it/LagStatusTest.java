@@ -47,22 +47,31 @@ class LagStatusTest {
   static final class SteadyInput implements AutoCloseable {
     final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     final KafkaProducer<String, String> producer;
+    final AtomicLong acked = new AtomicLong();
 
     SteadyInput(String bootstrap, String topic, int partitions) {
       producer = LagClients.producer(bootstrap);
       timer.scheduleAtFixedRate(() -> {
         for (int p = 0; p < partitions; p++) {
           for (int i = 0; i < PER_TICK; i++) {
-            producer.send(new ProducerRecord<>(topic, p, "k", "v"));
+            producer.send(new ProducerRecord<>(topic, p, "k", "v"), (md, e) -> {
+              if (e == null) {
+                acked.incrementAndGet();
+              }
+            });
           }
         }
       }, 0, 50, TimeUnit.MILLISECONDS);
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       timer.shutdown();
-      timer.awaitTermination(5, TimeUnit.SECONDS);
+      try {
+        timer.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       producer.close();
     }
   }
@@ -98,9 +107,13 @@ class LagStatusTest {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       stop = true;
-      thread.join(10_000);
+      try {
+        thread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -156,6 +169,7 @@ class LagStatusTest {
       assertThat(after.size()).as("observations from stop to STOP").isLessThanOrEqualTo(WINDOW + 1);
       assertThat(ms).as("STOP within one window (%d x %d ms) plus one interval", WINDOW, INTERVAL_MS)
           .isLessThanOrEqualTo((WINDOW + 1) * INTERVAL_MS + 1500);
+      assertThat(in.acked.get()).as("the input kept coming").isPositive();
     }
   }
 
@@ -181,6 +195,8 @@ class LagStatusTest {
       assertThat(r.verdict(topic, 1).orElseThrow().status()).isEqualTo(LagStatus.OK);
       assertThat(r.evaluation().status()).isEqualTo(LagStatus.STALL);
       assertThat(r.snapshot().partitions().get(2).owner()).as("the consumer is still there").isPresent();
+      assertThat(in.acked.get()).as("the input kept coming").isPositive();
+      assertThat(c.handled.get()).as("the other partitions are consumed").isPositive();
     }
   }
 
@@ -200,7 +216,8 @@ class LagStatusTest {
       PartitionEvaluation v = seen.get(seen.size() - 1).verdict(topic, 0).orElseThrow();
       assertThat(v.rule()).isEqualTo("lag_not_decreasing");
       assertThat(v.currentLag()).isGreaterThan(ALLOWED_LAG);
-      assertThat(c.handled.get()).as("it does consume").isPositive();
+      assertThat(c.handled.get()).as("it does consume, slower than the input")
+          .isPositive().isLessThan(in.acked.get());
     }
   }
 
@@ -216,6 +233,7 @@ class LagStatusTest {
       try (RunningConsumer c = new RunningConsumer(b, topic, group, 500, 0)) {
         observeUntil(m, Duration.ofSeconds(30), r -> r.evaluation().totalLag() == 0
             && r.snapshot().partitions().size() == 2 && everyPartition(r, 2, LagStatus.OK));
+        assertThat(c.handled.get()).isGreaterThanOrEqualTo(400);
       }
       kafka.admin().alterConsumerGroupOffsets(group, Map.of(
               new TopicPartition(topic, 0), new OffsetAndMetadata(50),
