@@ -24,6 +24,7 @@ import picocli.CommandLine.ParseResult;
       BenchCommand.class,
       AuditCommand.class,
       DltCommand.class,
+      LagCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Kcp implements Runnable {

@@ -1,0 +1,64 @@
+package io.kcp.cli;
+
+import io.kcp.lag.ConsumerLag;
+import io.kcp.lag.LagJson;
+import io.kcp.lag.LagMonitor;
+import io.kcp.lag.LagReport;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code kcp lag}: a group's lag per partition, like kafka-consumer-groups, plus status and time lag. */
+@Command(
+    name = "lag",
+    mixinStandardHelpOptions = true,
+    description = {
+      "A consumer group's lag per partition: the columns (and numbers) of",
+      "'kafka-consumer-groups --describe', plus TIME-LAG (the age of the first",
+      "unconsumed record) and STATUS (Burrow's rules over --samples observations",
+      "--interval apart; the window is the samples). Needs --bootstrap-server."
+    },
+    subcommands = {LagWatchCommand.class, LagEvaluateCommand.class})
+final class LagCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin Verbosity verbosity;
+  @Mixin LagOptions lag;
+
+  @Option(names = "--samples", defaultValue = "3",
+      description = "Observations to take before printing (1 = one instant: too short to judge). Default: ${DEFAULT-VALUE}.")
+  int samples;
+
+  @Option(names = "--interval", defaultValue = "1s", converter = DurationConverter.class,
+      description = "Time between observations. Default: ${DEFAULT-VALUE}.")
+  Duration interval;
+
+  @Option(names = "--json", description = "Print the observation as one line of JSON (snake_case keys).")
+  boolean json;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    lag.check(spec, "kcp lag");
+    Checks.positive("--samples", samples);
+    String bootstrap = lag.bootstrap("kcp lag");
+    try (ConsumerLag source = lag.open(bootstrap);
+        LagMonitor monitor = lag.monitor(source, samples).build()) {
+      LagReport r = null;
+      for (int i = 0; i < samples; i++) {
+        if (i > 0) {
+          TimeUnit.MILLISECONDS.sleep(interval.toMillis());
+        }
+        r = lag.observe(monitor);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(json ? LagJson.toJson(r) + "\n" : LagTable.render(r, null));
+      out.flush();
+    }
+    return 0;
+  }
+}

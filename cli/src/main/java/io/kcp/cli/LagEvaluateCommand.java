@@ -1,0 +1,130 @@
+package io.kcp.cli;
+
+import io.kcp.lag.GroupEvaluation;
+import io.kcp.lag.LagEvaluator;
+import io.kcp.lag.LagException;
+import io.kcp.lag.LagJson;
+import io.kcp.lag.LagMonitor;
+import io.kcp.lag.LagReport;
+import io.kcp.lag.LagWindow;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code kcp lag evaluate}: Burrow's rules over a hand-written window or a recording, offline. */
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Evaluate lag offline, no cluster needed. FILE (or - or nothing: stdin) is a",
+      "window document {\"now_ms\", \"allowed_lag\", \"partitions\": [{\"topic\",",
+      "\"partition\", \"window\": [{\"offset\", \"timestamp_ms\", \"lag\"}, ...],",
+      "\"broker_offsets\", \"current_lag\"}]} or a 'kcp lag watch --record' file",
+      "(JSON lines), replayed observation by observation. Prints the evaluation as",
+      "JSON: status, complete, totallag, maxlag, and per partition the status and",
+      "the rule that decided it."
+    })
+final class LagEvaluateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin Verbosity verbosity;
+
+  @Parameters(arity = "0..1", paramLabel = "FILE", description = "The window or recording (default: stdin).")
+  String file;
+
+  @Option(names = "--allowed-lag", description = "Override the document's allowed_lag (tune thresholds on recorded data).")
+  Long allowedLag;
+
+  @Option(names = "--window", defaultValue = "10",
+      description = "Recordings only: observations per window. Default: ${DEFAULT-VALUE}.")
+  int window;
+
+  @Override
+  public Integer call() throws IOException {
+    Checks.positive("--window", window);
+    if (allowedLag != null && allowedLag < 0) {
+      throw new CliException("--allowed-lag must be 0 or more (got " + allowedLag + ")");
+    }
+    String text = read();
+    String name = file == null || file.equals("-") ? "stdin" : file;
+    GroupEvaluation e;
+    try {
+      e = looksLikeWindow(text) ? window(text) : replay(text, name);
+    } catch (LagException x) {
+      throw new CliException(name + ": " + x.getMessage(), x);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(LagJson.toJson(e));
+    out.flush();
+    return 0;
+  }
+
+  private GroupEvaluation window(String text) {
+    LagWindow w = LagJson.readWindow(text);
+    if (allowedLag != null) {
+      w = new LagWindow(w.nowMs(), allowedLag, w.windowSize(), w.partitions());
+    }
+    return LagEvaluator.evaluate(w);
+  }
+
+  private GroupEvaluation replay(String text, String name) {
+    String[] lines = text.split("\\R");
+    LagReport last = null;
+    String group = null;
+    try (LagMonitor m = LagMonitor.builder("replay").windowSize(window)
+        .allowedLag(allowedLag == null ? 0 : allowedLag).build()) {
+      for (int i = 0; i < lines.length; i++) {
+        if (lines[i].isBlank()) {
+          continue;
+        }
+        io.kcp.lag.LagSnapshot s;
+        try {
+          s = LagJson.readObservation(lines[i]);
+        } catch (LagException x) {
+          throw new LagException("line " + (i + 1) + ": " + x.getMessage(), x);
+        }
+        if (group != null && !group.equals(s.group())) {
+          throw new LagException("line " + (i + 1) + " is group '" + s.group() + "', earlier lines are '"
+              + group + "' (record one group per file)");
+        }
+        group = s.group();
+        last = m.observe(s);
+      }
+    }
+    if (last == null) {
+      throw new LagException("no observation in it (expected a window document or JSON lines from 'kcp lag watch --record')");
+    }
+    return last.evaluation();
+  }
+
+  /** A window document is one object with "now_ms"; a recording is one object per line. */
+  private static boolean looksLikeWindow(String text) {
+    String t = text.strip();
+    int firstLineEnd = t.indexOf('\n');
+    String first = firstLineEnd < 0 ? t : t.substring(0, firstLineEnd);
+    return t.contains("\"now_ms\"") && !(first.strip().startsWith("{") && first.strip().endsWith("}")
+        && first.contains("\"taken_at_ms\""));
+  }
+
+  private String read() throws IOException {
+    if (file == null || file.equals("-")) {
+      InputStream in = System.in;
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    try {
+      return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new CliException("file not found: " + file + " (give a window JSON file, a 'kcp lag watch --record' file, or - for stdin)");
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.kcp.cli;
+
+import io.kcp.lag.ConsumerLag;
+import io.kcp.lag.LagException;
+import io.kcp.lag.LagMonitor;
+import io.kcp.lag.LagReport;
+import java.time.Duration;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** What {@code kcp lag} and {@code kcp lag watch} share: the group, the window and the cluster. */
+final class LagOptions {
+  @Option(names = {"-b", "--bootstrap-server"}, paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers (required: lag is read from a running cluster).")
+  String bootstrapServer;
+
+  @Option(names = {"-g", "--group"}, paramLabel = "GROUP", description = "The consumer group.")
+  String group;
+
+  @Option(names = "--topic", paramLabel = "TOPIC", description = "Only this topic's partitions.")
+  String topic;
+
+  @Option(names = "--allowed-lag", defaultValue = "0",
+      description = "Lag at or below this counts as caught up. Default: ${DEFAULT-VALUE}.")
+  long allowedLag;
+
+  @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class,
+      description = "How long one call to the cluster may take. Default: ${DEFAULT-VALUE}.")
+  Duration timeout;
+
+  @Option(names = "--no-time-lag", description = "Do not fetch the first unconsumed record of each lagging partition.")
+  boolean noTimeLag;
+
+  void check(CommandSpec spec, String command) {
+    if (group == null || group.isBlank()) {
+      throw new ParameterException(spec.commandLine(),
+          "Missing required option: '--group=GROUP' ('" + command + "' reads one consumer group)");
+    }
+    if (allowedLag < 0) {
+      throw new CliException("--allowed-lag must be 0 or more (got " + allowedLag + ")");
+    }
+    if (timeout.isZero() || timeout.isNegative()) {
+      throw new CliException("--timeout must be positive (got " + timeout + ")");
+    }
+  }
+
+  ConsumerLag open(String bootstrap) {
+    ConsumerLag lag = ConsumerLag.builder().bootstrapServers(bootstrap).timeout(timeout)
+        .timeLag(!noTimeLag).build();
+    if (topic != null) {
+      try {
+        if (!lag.topicExists(topic)) {
+          lag.close();
+          throw new CliException("no such topic '" + topic + "' on " + bootstrap + " (check --topic)");
+        }
+      } catch (LagException e) {
+        lag.close();
+        throw new CliException(e.getMessage(), e);
+      }
+    }
+    return lag;
+  }
+
+  /** The given bootstrap servers, or an error naming the option and how to get a broker. */
+  String bootstrap(String command) {
+    if (bootstrapServer == null || bootstrapServer.isBlank()) {
+      throw new CliException("--bootstrap-server is required for '" + command
+          + "' (start a broker with 'kcp sandbox' and pass the bootstrap.servers it prints)");
+    }
+    return bootstrapServer.strip();
+  }
+
+  LagMonitor.Builder monitor(ConsumerLag source, int window) {
+    LagMonitor.Builder b = LagMonitor.builder(group).source(source).windowSize(window).allowedLag(allowedLag);
+    return topic == null ? b : b.topic(topic);
+  }
+
+  /** One observation, with lag-monitor failures as one-line CLI errors. */
+  LagReport observe(LagMonitor monitor) {
+    LagReport r;
+    try {
+      r = monitor.observe();
+    } catch (LagException e) {
+      throw new CliException(e.getMessage(), e);
+    }
+    if (topic != null && r.snapshot().partitions().isEmpty()) {
+      throw new CliException("group '" + group + "' has no committed or assigned partition of topic '"
+          + topic + "' (drop --topic to see what it consumes)");
+    }
+    return r;
+  }
+}

@@ -1,0 +1,87 @@
+package io.kcp.cli;
+
+import io.kcp.lag.GroupEvaluation;
+import io.kcp.lag.LagReport;
+import io.kcp.lag.PartitionEvaluation;
+import io.kcp.lag.PartitionLag;
+import io.kcp.lag.PartitionOwner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/** The table of {@code kcp lag}: the Kafka tool's columns plus TIME-LAG and STATUS (and TREND). */
+final class LagTable {
+  private LagTable() {}
+
+  static String render(LagReport r, Map<String, Long> previousLag) {
+    List<String[]> rows = new ArrayList<>();
+    boolean trend = previousLag != null;
+    rows.add(trend
+        ? new String[] {"GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "TREND",
+            "TIME-LAG", "STATUS", "CONSUMER-ID", "HOST", "CLIENT-ID"}
+        : new String[] {"GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
+            "TIME-LAG", "STATUS", "CONSUMER-ID", "HOST", "CLIENT-ID"});
+    for (PartitionLag p : r.snapshot().partitions()) {
+      PartitionOwner o = p.owner().orElse(new PartitionOwner("-", "-", "-"));
+      String status = r.verdict(p.topic(), p.partition())
+          .map(v -> v.status().name() + (v.hot() ? "(hot)" : "")).orElse("-");
+      List<String> row = new ArrayList<>(List.of(r.snapshot().group(), p.topic(), Integer.toString(p.partition()),
+          text(p.committedOffset()), Long.toString(p.logEndOffset()), text(p.lag())));
+      if (trend) {
+        row.add(arrow(previousLag.get(p.name()), p.lag()));
+      }
+      row.addAll(List.of(timeLag(p.timeLagMs()), status, o.memberId(), o.host(), o.clientId()));
+      rows.add(row.toArray(new String[0]));
+    }
+    int[] width = new int[rows.get(0).length];
+    for (String[] row : rows) {
+      for (int i = 0; i < row.length; i++) {
+        width[i] = Math.max(width[i], row[i].length());
+      }
+    }
+    StringBuilder b = new StringBuilder();
+    for (String[] row : rows) {
+      for (int i = 0; i < row.length; i++) {
+        b.append(i == row.length - 1 ? row[i] : String.format("%-" + (width[i] + 2) + "s", row[i]));
+      }
+      b.append('\n');
+    }
+    GroupEvaluation e = r.evaluation();
+    b.append(String.format(Locale.ROOT,
+        "%ngroup %s: %s (%s protocol, %d member%s) status %s, totallag %d, maxlag %d, window complete %.0f%%%n",
+        r.snapshot().group(), r.snapshot().state(), r.snapshot().type().toLowerCase(Locale.ROOT),
+        r.snapshot().members(), r.snapshot().members() == 1 ? "" : "s", e.status(), e.totalLag(), e.maxLag(),
+        e.complete() * 100));
+    for (PartitionEvaluation v : e.partitions()) {
+      if (v.status() != io.kcp.lag.LagStatus.OK) {
+        b.append(String.format("  %s-%d %s by rule %s%n", v.topic(), v.partition(), v.status(), v.rule()));
+      }
+      if (v.hot()) {
+        b.append(String.format("  hot partition %s-%d: %s%n", v.topic(), v.partition(), v.hotReason()));
+      }
+    }
+    return b.toString();
+  }
+
+  static String arrow(Long before, OptionalLong now) {
+    if (before == null || now.isEmpty()) {
+      return "·";
+    }
+    long d = now.getAsLong() - before;
+    return d > 0 ? "↑" + d : d < 0 ? "↓" + (-d) : "→";
+  }
+
+  static String text(OptionalLong v) {
+    return v.isPresent() ? Long.toString(v.getAsLong()) : "-";
+  }
+
+  static String timeLag(OptionalLong ms) {
+    if (ms.isEmpty()) {
+      return "unknown";
+    }
+    long v = ms.getAsLong();
+    return v < 1000 ? v + "ms" : String.format(Locale.ROOT, "%.1fs", v / 1000.0);
+  }
+}

@@ -1,0 +1,155 @@
+package io.kcp.cli;
+
+import io.kcp.lag.ConsumerLag;
+import io.kcp.lag.LagJson;
+import io.kcp.lag.LagMonitor;
+import io.kcp.lag.LagReport;
+import io.kcp.lag.PartitionLag;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code kcp lag watch}: the lag table every interval, with trends, a recording and an export. */
+@Command(
+    name = "watch",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Watch a group: the lag table every --interval, with trend arrows (lag up or",
+      "down since the last observation) and the status over a sliding --window.",
+      "--record appends each observation as a JSON line (replay it with",
+      "'kcp lag evaluate'); --prometheus-port serves the OpenTelemetry gauges for",
+      "Prometheus to scrape."
+    })
+final class LagWatchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin Verbosity verbosity;
+  @Mixin LagOptions lag;
+
+  @Option(names = "--interval", defaultValue = "5s", converter = DurationConverter.class,
+      description = "Time between observations. Default: ${DEFAULT-VALUE}.")
+  Duration interval;
+
+  @Option(names = "--window", defaultValue = "10",
+      description = "Observations per evaluation window. Default: ${DEFAULT-VALUE}.")
+  int window;
+
+  @Option(names = "--count", description = "Stop after this many observations (default: until Ctrl-C).")
+  Integer count;
+
+  @Option(names = "--record", paramLabel = "FILE", description = "Append each observation to FILE as a JSON line.")
+  Path record;
+
+  @Option(names = "--json", description = "Print each observation as a JSON line instead of the table.")
+  boolean json;
+
+  @Option(names = "--prometheus-port", paramLabel = "PORT",
+      description = "Serve the lag gauges at http://localhost:PORT/metrics (Prometheus text format).")
+  Integer prometheusPort;
+
+  @Option(names = "--per-partition-series", defaultValue = "true", negatable = true, fallbackValue = "true",
+      description = "Export one series per partition (--no-per-partition-series: group totals only). Default: ${DEFAULT-VALUE}.")
+  boolean perPartitionSeries;
+
+  @Option(names = "--include-topics", paramLabel = "REGEX", description = "Export only topics matching REGEX.")
+  String includeTopics;
+
+  @Option(names = "--exclude-topics", paramLabel = "REGEX", description = "Do not export topics matching REGEX.")
+  String excludeTopics;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    lag.check(spec, "kcp lag watch");
+    Checks.positive("--window", window);
+    if (count != null) {
+      Checks.positive("--count", count);
+    }
+    if (interval.isZero() || interval.isNegative()) {
+      throw new CliException("--interval must be positive (got " + interval + ")");
+    }
+    String bootstrap = lag.bootstrap("kcp lag watch");
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    boolean live = System.console() != null && !json;
+    try (PrometheusEndpoint prometheus = PrometheusEndpoint.start(prometheusPort, err);
+        ConsumerLag source = lag.open(bootstrap);
+        LagMonitor monitor = monitor(source, prometheus)) {
+      Map<String, Long> previous = new HashMap<>();
+      for (int i = 0; count == null || i < count; i++) {
+        if (i > 0) {
+          TimeUnit.MILLISECONDS.sleep(interval.toMillis());
+        }
+        LagReport r;
+        try {
+          r = lag.observe(monitor);
+        } catch (CliException e) {
+          if (i == 0) {
+            throw e;
+          }
+          // keep watching: a cluster that stops answering is what a monitor must report (ERR)
+          err.println("kcp lag watch: " + e.getMessage() + " (status ERR; retrying in " + interval.toMillis() + " ms)");
+          err.flush();
+          continue;
+        }
+        String line = LagJson.toJson(r);
+        if (record != null) {
+          append(record, line);
+        }
+        if (json) {
+          out.println(line);
+        } else {
+          out.print((live ? "\033[H\033[2J" : i > 0 ? "\n" : "")
+              + LagTable.render(r, previous));
+        }
+        out.flush();
+        previous.clear();
+        for (PartitionLag p : r.snapshot().partitions()) {
+          if (p.lag().isPresent()) {
+            previous.put(p.name(), p.lag().getAsLong());
+          }
+        }
+      }
+    }
+    return 0;
+  }
+
+  private LagMonitor monitor(ConsumerLag source, PrometheusEndpoint prometheus) {
+    LagMonitor.Builder b = lag.monitor(source, window).perPartitionSeries(perPartitionSeries)
+        .openTelemetry(prometheus.openTelemetry());
+    try {
+      if (includeTopics != null) {
+        b.includeTopics(includeTopics);
+      }
+      if (excludeTopics != null) {
+        b.excludeTopics(excludeTopics);
+      }
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw new CliException("--include-topics / --exclude-topics is not a regular expression: "
+          + e.getDescription() + " in '" + e.getPattern() + "'");
+    }
+    return b.build();
+  }
+
+  private static void append(Path file, String line) {
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+      w.write(line);
+      w.newLine();
+    } catch (IOException e) {
+      throw new CliException("cannot append to --record file " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

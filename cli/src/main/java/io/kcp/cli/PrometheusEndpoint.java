@@ -1,0 +1,174 @@
+package io.kcp.cli;
+
+import com.sun.net.httpserver.HttpServer;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.api.trace.TracerProvider;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.metrics.data.MetricDataType;
+import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The OpenTelemetry metrics SDK with a pull reader that renders the gauges in the Prometheus text
+ * exposition format at {@code /metrics}. (The SDK's own Prometheus exporter,
+ * {@code opentelemetry-exporter-prometheus:1.68.0-alpha}, is listed in the 1.68.0 BOM but not
+ * published on Maven Central, and our gauges need nothing beyond the text format.)
+ */
+final class PrometheusEndpoint implements AutoCloseable {
+  private final SdkMeterProvider provider;
+  private final HttpServer server;
+  private final OpenTelemetry otel;
+
+  private PrometheusEndpoint(SdkMeterProvider provider, HttpServer server) {
+    this.provider = provider;
+    this.server = server;
+    this.otel = provider == null ? OpenTelemetry.noop() : new SdkMetricsOnly(provider);
+  }
+
+  /** Serves on {@code port} (0 = any free port); a null port means no endpoint and a no-op OpenTelemetry. */
+  static PrometheusEndpoint start(Integer port, PrintWriter err) {
+    if (port == null) {
+      return new PrometheusEndpoint(null, null);
+    }
+    if (port < 0 || port > 65535) {
+      throw new CliException("--prometheus-port must be 0..65535 (got " + port + ")");
+    }
+    Reader reader = new Reader();
+    SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(port), 0);
+    } catch (BindException e) {
+      provider.close();
+      throw new CliException("--prometheus-port " + port + " is in use (pick another port, or 0 for any free one)");
+    } catch (IOException e) {
+      provider.close();
+      throw new CliException("cannot serve --prometheus-port " + port + ": " + e.getMessage(), e);
+    }
+    server.createContext("/metrics", exchange -> {
+      byte[] body = reader.scrape().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream os = exchange.getResponseBody()) {
+        os.write(body);
+      }
+    });
+    server.start();
+    err.printf("serving lag metrics at http://localhost:%d/metrics%n", server.getAddress().getPort());
+    err.flush();
+    return new PrometheusEndpoint(provider, server);
+  }
+
+  OpenTelemetry openTelemetry() {
+    return otel;
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.stop(0);
+    }
+    if (provider != null) {
+      provider.close();
+    }
+  }
+
+  /** An OpenTelemetry that has metrics only (no traces, no propagation). */
+  private static final class SdkMetricsOnly implements OpenTelemetry {
+    private final SdkMeterProvider provider;
+
+    SdkMetricsOnly(SdkMeterProvider provider) {
+      this.provider = provider;
+    }
+
+    @Override
+    public TracerProvider getTracerProvider() {
+      return TracerProvider.noop();
+    }
+
+    @Override
+    public MeterProvider getMeterProvider() {
+      return provider;
+    }
+
+    @Override
+    public ContextPropagators getPropagators() {
+      return ContextPropagators.noop();
+    }
+  }
+
+  /** Collects on each scrape and renders long gauges as Prometheus text. */
+  static final class Reader implements MetricReader {
+    private volatile CollectionRegistration registration = CollectionRegistration.noop();
+
+    @Override
+    public void register(CollectionRegistration registration) {
+      this.registration = registration;
+    }
+
+    @Override
+    public AggregationTemporality getAggregationTemporality(InstrumentType type) {
+      return AggregationTemporality.CUMULATIVE;
+    }
+
+    @Override
+    public CompletableResultCode forceFlush() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+      return CompletableResultCode.ofSuccess();
+    }
+
+    String scrape() {
+      List<MetricData> metrics = new ArrayList<>(registration.collectAllMetrics());
+      metrics.sort(Comparator.comparing(MetricData::getName));
+      StringBuilder b = new StringBuilder();
+      for (MetricData m : metrics) {
+        if (m.getType() != MetricDataType.LONG_GAUGE) {
+          continue;
+        }
+        String name = name(m);
+        b.append("# HELP ").append(name).append(' ').append(m.getDescription().replace("\n", " ")).append('\n');
+        b.append("# TYPE ").append(name).append(" gauge\n");
+        for (LongPointData p : m.getLongGaugeData().getPoints()) {
+          b.append(name);
+          List<String> labels = new ArrayList<>();
+          p.getAttributes().forEach((k, v) -> labels.add(
+              k.getKey().replaceAll("[^A-Za-z0-9_]", "_") + "=\"" + escape(String.valueOf(v)) + "\""));
+          if (!labels.isEmpty()) {
+            b.append('{').append(String.join(",", labels)).append('}');
+          }
+          b.append(' ').append(p.getValue()).append('\n');
+        }
+      }
+      return b.toString();
+    }
+
+    private static String name(MetricData m) {
+      String n = m.getName().replaceAll("[^A-Za-z0-9_]", "_");
+      return "ms".equals(m.getUnit()) ? n + "_milliseconds" : n;
+    }
+
+    private static String escape(String v) {
+      return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+  }
+}

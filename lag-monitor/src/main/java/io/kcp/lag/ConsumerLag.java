@@ -1,0 +1,166 @@
+package io.kcp.lag;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kcp.lag.internal.AdminLagReader;
+import io.kcp.lag.internal.TimeLagProbe;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * Consumer lag (컨슈머 랙) of a group, read from outside the consumers through the Admin API — the
+ * numbers {@code kafka-consumer-groups --describe} prints, plus time lag.
+ *
+ * <pre>{@code
+ * try (ConsumerLag lag = ConsumerLag.builder().bootstrapServers("localhost:9092").build()) {
+ *   LagSnapshot s = lag.snapshot("orders-app");
+ *   s.partitions().forEach(p -> System.out.println(p.name() + " lag " + p.lag()));
+ * }
+ * }</pre>
+ *
+ * <p>A snapshot costs a constant number of Admin calls whatever the partition count ({@link
+ * #ADMIN_CALLS_PER_SNAPSHOT}): describe the group, list its committed offsets, list the log-end
+ * offsets of all its partitions in one batched call. Time lag (on by default) adds one consumer
+ * fetch per snapshot for the partitions that have lag.
+ */
+public final class ConsumerLag implements AutoCloseable {
+  /** Admin API calls one {@link #snapshot(String)} makes, whatever the number of partitions. */
+  public static final int ADMIN_CALLS_PER_SNAPSHOT = AdminLagReader.ADMIN_CALLS;
+
+  /** How long one Admin call may take before the snapshot fails: {@value} ms by default. */
+  public static final long DEFAULT_TIMEOUT_MS = 10_000;
+
+  private final AdminLagReader reader;
+  private final TimeLagProbe probe;
+  private final Admin ownedAdmin;
+
+  private ConsumerLag(Builder b) {
+    Duration timeout = b.timeout;
+    Admin admin = b.admin;
+    Map<String, Object> props = new HashMap<>(b.properties);
+    if (admin == null) {
+      props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "kcp-lag");
+      props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+      props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+      admin = Admin.create(props);
+      ownedAdmin = admin;
+    } else {
+      ownedAdmin = null;
+    }
+    String bootstrap = (String) b.properties.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
+    this.probe = b.timeLag && bootstrap != null ? new TimeLagProbe(b.properties, timeout) : null;
+    this.reader = new AdminLagReader(admin, bootstrap == null ? "the cluster" : bootstrap, timeout);
+  }
+
+  /** A builder; give it {@link Builder#bootstrapServers(String)} or an {@link Builder#admin(Admin)}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The group's lag now, per partition it committed or is assigned.
+   *
+   * @throws LagException when the group does not exist or the cluster does not answer in time
+   */
+  public LagSnapshot snapshot(String group) {
+    requireNonNull(group, "group");
+    LagSnapshot s = reader.read(group);
+    return probe == null ? s : probe.addTimeLag(s);
+  }
+
+  /**
+   * The group's lag on every partition of {@code topics} (plus any other partition the group
+   * committed or is assigned), whether or not the group has committed it yet; a group that does
+   * not exist yet reads as one that committed nothing. One more Admin call than {@link
+   * #snapshot(String)} (describe the topics). Use {@link PartitionLag#lagOrWholeLog()} for "how
+   * much is left to read from the start".
+   *
+   * @throws LagException when a topic does not exist or the cluster does not answer in time
+   */
+  public LagSnapshot snapshot(String group, Set<String> topics) {
+    requireNonNull(group, "group");
+    requireNonNull(topics, "topics");
+    LagSnapshot s = reader.read(group, Set.copyOf(topics));
+    return probe == null ? s : probe.addTimeLag(s);
+  }
+
+  /**
+   * Whether a topic exists (for commands that filter by topic and must say when it does not).
+   *
+   * @throws LagException when the cluster does not answer in time
+   */
+  public boolean topicExists(String topic) {
+    return reader.topicExists(topic);
+  }
+
+  /** Closes the clients this object created (never an Admin that was handed in). */
+  @Override
+  public void close() {
+    if (probe != null) {
+      probe.close();
+    }
+    if (ownedAdmin != null) {
+      ownedAdmin.close(Duration.ofSeconds(2));
+    }
+  }
+
+  /** Builds a {@link ConsumerLag}. */
+  public static final class Builder {
+    private final Map<String, Object> properties = new HashMap<>();
+    private Admin admin;
+    private Duration timeout = Duration.ofMillis(DEFAULT_TIMEOUT_MS);
+    private boolean timeLag = true;
+
+    private Builder() {}
+
+    /** The cluster to read ({@code bootstrap.servers}). */
+    public Builder bootstrapServers(String bootstrapServers) {
+      properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, requireNonNull(bootstrapServers, "bootstrapServers"));
+      return this;
+    }
+
+    /** Any client property (security settings, client.id, ...), for the Admin and the time-lag probe. */
+    public Builder property(String key, Object value) {
+      properties.put(requireNonNull(key, "key"), requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Use this Admin instead of creating one (it is not closed by {@link ConsumerLag#close()}).
+     * Time lag still needs {@link #bootstrapServers(String)}; without it time lag is unknown.
+     */
+    public Builder admin(Admin admin) {
+      this.admin = requireNonNull(admin, "admin");
+      return this;
+    }
+
+    /** How long one call may take; default {@value ConsumerLag#DEFAULT_TIMEOUT_MS} ms. */
+    public Builder timeout(Duration timeout) {
+      requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** Whether to read the time lag (one consumer fetch per snapshot); default true. */
+    public Builder timeLag(boolean timeLag) {
+      this.timeLag = timeLag;
+      return this;
+    }
+
+    /** A ready {@link ConsumerLag}. */
+    public ConsumerLag build() {
+      if (admin == null && !properties.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+        throw new IllegalStateException("ConsumerLag needs bootstrapServers(...) or admin(...)");
+      }
+      return new ConsumerLag(this);
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package io.kcp.lag;
+
+import static java.util.Objects.requireNonNull;
+
+import io.kcp.lag.internal.LagGauges;
+import io.kcp.lag.internal.Windows;
+import io.opentelemetry.api.OpenTelemetry;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Watches one group: each {@link #observe()} takes a snapshot, slides the per-partition windows,
+ * and evaluates them with {@link LagEvaluator}; the latest report is exported as OpenTelemetry
+ * gauges ({@code kcp.lag}, {@code kcp.lag.total}, {@code kcp.lag.max}, {@code kcp.lag.time_lag},
+ * {@code kcp.lag.time_lag.max}, {@code kcp.lag.status}, {@code kcp.lag.partition.status}) through
+ * the {@link OpenTelemetry} given (no-op by default).
+ *
+ * <p>The Admin API does not say when an offset was committed, so a window entry is added when the
+ * committed offset moved, or when a live member owns the partition; an unowned partition whose
+ * offset does not move adds nothing, so its window ages into {@link LagStatus#STOP}.
+ *
+ * <p>When a snapshot fails (cluster unreachable, group deleted), {@link #observe()} throws and the
+ * exported group status is {@link LagStatus#ERR} until an observation succeeds again.
+ *
+ * <p>Not thread-safe: call {@code observe} from one thread (the gauges read the latest report safely).
+ */
+public final class LagMonitor implements AutoCloseable {
+  /** Default number of observations in a window: {@value}. */
+  public static final int DEFAULT_WINDOW_SIZE = 10;
+
+  private final ConsumerLag source;
+  private final String group;
+  private final long allowedLag;
+  private final String onlyTopic;
+  private final Windows windows;
+  private final LagGauges gauges;
+  private volatile LagReport latest;
+  private volatile LagException lastError;
+
+  private LagMonitor(Builder b) {
+    this.source = b.source;
+    this.group = b.group;
+    this.allowedLag = b.allowedLag;
+    this.onlyTopic = b.onlyTopic;
+    this.windows = new Windows(b.windowSize);
+    Predicate<String> topics = t -> (b.include == null || b.include.matcher(t).matches())
+        && (b.exclude == null || !b.exclude.matcher(t).matches());
+    this.gauges = new LagGauges(b.otel, group, () -> latest, () -> lastError != null, b.perPartition, topics);
+  }
+
+  /** A builder for a monitor of {@code group}. */
+  public static Builder builder(String group) {
+    return new Builder(requireNonNull(group, "group"));
+  }
+
+  /**
+   * Takes a snapshot from the {@link Builder#source(ConsumerLag) source} and evaluates the window.
+   *
+   * @throws LagException when the snapshot fails (the windows are left as they were)
+   * @throws IllegalStateException when the monitor has no source (replay only)
+   */
+  public LagReport observe() {
+    if (source == null) {
+      throw new IllegalStateException("this LagMonitor has no source; use observe(snapshot)");
+    }
+    LagSnapshot s;
+    try {
+      s = source.snapshot(group);
+    } catch (LagException e) {
+      lastError = e;
+      throw e;
+    }
+    return observe(s);
+  }
+
+  /** Adds a snapshot taken elsewhere (a recording being replayed) and evaluates the window. */
+  public LagReport observe(LagSnapshot snapshot) {
+    requireNonNull(snapshot, "snapshot");
+    if (onlyTopic != null) {
+      snapshot = new LagSnapshot(snapshot.group(), snapshot.state(), snapshot.type(), snapshot.members(),
+          snapshot.takenAtMs(), snapshot.partitions().stream().filter(p -> p.topic().equals(onlyTopic))
+              .collect(java.util.stream.Collectors.toList()));
+    }
+    GroupEvaluation e = LagEvaluator.evaluate(windows.add(snapshot, allowedLag));
+    LagReport r = new LagReport(snapshot, e);
+    latest = r;
+    lastError = null;
+    return r;
+  }
+
+  /**
+   * The failure of the last {@link #observe()}, if it failed; while it is set the exported group
+   * status is {@link LagStatus#ERR} (the other gauges keep the last good report).
+   */
+  public Optional<LagException> lastError() {
+    return Optional.ofNullable(lastError);
+  }
+
+  /** The last report, if any observation was made. */
+  public Optional<LagReport> latest() {
+    return Optional.ofNullable(latest);
+  }
+
+  /** Stops exporting the gauges (the source is not closed). */
+  @Override
+  public void close() {
+    gauges.close();
+  }
+
+  /** Builds a {@link LagMonitor}. */
+  public static final class Builder {
+    private final String group;
+    private ConsumerLag source;
+    private int windowSize = DEFAULT_WINDOW_SIZE;
+    private long allowedLag;
+    private OpenTelemetry otel = OpenTelemetry.noop();
+    private boolean perPartition = true;
+    private Pattern include;
+    private Pattern exclude;
+    private String onlyTopic;
+
+    private Builder(String group) {
+      this.group = group;
+    }
+
+    /** Where snapshots come from; without one only {@link LagMonitor#observe(LagSnapshot)} works. */
+    public Builder source(ConsumerLag source) {
+      this.source = requireNonNull(source, "source");
+      return this;
+    }
+
+    /** Observations per window (at least 1); default {@value LagMonitor#DEFAULT_WINDOW_SIZE}. */
+    public Builder windowSize(int windowSize) {
+      if (windowSize < 1) {
+        throw new IllegalArgumentException("windowSize must be at least 1, got " + windowSize);
+      }
+      this.windowSize = windowSize;
+      return this;
+    }
+
+    /** Lag at or below this counts as caught up; default 0. */
+    public Builder allowedLag(long allowedLag) {
+      if (allowedLag < 0) {
+        throw new IllegalArgumentException("allowedLag must be >= 0, got " + allowedLag);
+      }
+      this.allowedLag = allowedLag;
+      return this;
+    }
+
+    /** Watch only this topic's partitions: the others are dropped before evaluation. */
+    public Builder topic(String topic) {
+      this.onlyTopic = requireNonNull(topic, "topic");
+      return this;
+    }
+
+    /** Where the gauges go; default {@link OpenTelemetry#noop()}. */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.otel = requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
+    /** Whether to export one series per partition (else only group totals); default true. */
+    public Builder perPartitionSeries(boolean perPartition) {
+      this.perPartition = perPartition;
+      return this;
+    }
+
+    /** Export only topics matching this regex (whole name); default all. */
+    public Builder includeTopics(String regex) {
+      this.include = Pattern.compile(requireNonNull(regex, "regex"));
+      return this;
+    }
+
+    /** Do not export topics matching this regex (whole name); default none. */
+    public Builder excludeTopics(String regex) {
+      this.exclude = Pattern.compile(requireNonNull(regex, "regex"));
+      return this;
+    }
+
+    /** A ready monitor. */
+    public LagMonitor build() {
+      return new LagMonitor(this);
+    }
+  }
+}

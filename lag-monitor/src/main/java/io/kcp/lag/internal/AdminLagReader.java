@@ -1,0 +1,180 @@
+package io.kcp.lag.internal;
+
+import io.kcp.lag.LagException;
+import io.kcp.lag.LagSnapshot;
+import io.kcp.lag.PartitionLag;
+import io.kcp.lag.PartitionOwner;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Reads a group's lag the way {@code ConsumerGroupCommand --describe} does, in three Admin calls:
+ * describe the group (members and their assignments), list its committed offsets, list the latest
+ * (high watermark) offsets of every partition involved in one batched request per leader.
+ */
+public final class AdminLagReader {
+  /** describeConsumerGroups + listConsumerGroupOffsets + listOffsets. */
+  public static final int ADMIN_CALLS = 3;
+
+  private final Admin admin;
+  private final String cluster;
+  private final Duration timeout;
+
+  public AdminLagReader(Admin admin, String cluster, Duration timeout) {
+    this.admin = admin;
+    this.cluster = cluster;
+    this.timeout = timeout;
+  }
+
+  public LagSnapshot read(String group) {
+    return read(group, Set.of());
+  }
+
+  /**
+   * The group's partitions, plus every partition of {@code topics} (one more Admin call). With
+   * topics given, a group that does not exist yet reads as one that committed nothing.
+   */
+  public LagSnapshot read(String group, Set<String> topics) {
+    long now = System.currentTimeMillis();
+    ConsumerGroupDescription d = describe(group);
+    boolean exists = d != null && d.groupState() != GroupState.DEAD;
+    if (!exists && topics.isEmpty()) {
+      throw unknownGroup(group);
+    }
+    Map<TopicPartition, PartitionOwner> owners = new HashMap<>();
+    if (exists) {
+      for (MemberDescription m : d.members()) {
+        PartitionOwner owner = new PartitionOwner(m.consumerId(), m.host(), m.clientId());
+        for (TopicPartition tp : m.assignment().topicPartitions()) {
+          owners.put(tp, owner);
+        }
+      }
+    }
+    Map<TopicPartition, OffsetAndMetadata> committed = exists
+        ? get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata(), group)
+        : Map.of();
+    Set<TopicPartition> all = new HashSet<>(owners.keySet());
+    committed.forEach((tp, o) -> {
+      if (o != null) {
+        all.add(tp);
+      }
+    });
+    if (!topics.isEmpty()) {
+      Map<String, TopicDescription> described;
+      try {
+        described = get(admin.describeTopics(topics).allTopicNames(), group);
+      } catch (UnknownTopicOrPartitionException e) {
+        throw new LagException("no such topic among " + new java.util.TreeSet<>(topics) + " on " + cluster, e);
+      }
+      described.values().forEach(t -> t.partitions()
+          .forEach(p -> all.add(new TopicPartition(t.name(), p.partition()))));
+    }
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    all.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+    Map<TopicPartition, ListOffsetsResultInfo> ends =
+        all.isEmpty() ? Map.of() : get(admin.listOffsets(latest).all(), group);
+    List<PartitionLag> rows = new ArrayList<>();
+    for (TopicPartition tp : all) {
+      OffsetAndMetadata c = committed.get(tp);
+      rows.add(new PartitionLag(
+          tp.topic(),
+          tp.partition(),
+          c == null ? OptionalLong.empty() : OptionalLong.of(c.offset()),
+          ends.get(tp).offset(),
+          Optional.ofNullable(owners.get(tp)),
+          OptionalLong.empty()));
+    }
+    rows.sort(Comparator.comparing(PartitionLag::topic).thenComparingInt(PartitionLag::partition));
+    return exists
+        ? new LagSnapshot(group, d.groupState().name(), d.type().name(), d.members().size(), now, rows)
+        : new LagSnapshot(group, GroupState.DEAD.name(), "UNKNOWN", 0, now, rows);
+  }
+
+  /** The group's description, or null when the coordinator does not know the group. */
+  private ConsumerGroupDescription describe(String group) {
+    try {
+      return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return null;
+      }
+      throw failure(e, group);
+    } catch (TimeoutException e) {
+      throw unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LagException("interrupted while reading lag from " + cluster, e);
+    }
+  }
+
+  public boolean topicExists(String topic) {
+    try {
+      get(admin.describeTopics(List.of(topic)).allTopicNames(), null);
+      return true;
+    } catch (UnknownTopicOrPartitionException e) {
+      return false;
+    }
+  }
+
+  private LagException unknownGroup(String group) {
+    return new LagException("consumer group '" + group + "' does not exist on " + cluster
+        + " (check the name; groups appear once a consumer joins or commits)");
+  }
+
+  private <T> T get(KafkaFuture<T> future, String group) {
+    try {
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw failure(e, group);
+    } catch (TimeoutException e) {
+      throw unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LagException("interrupted while reading lag from " + cluster, e);
+    }
+  }
+
+  /** The one-line exception the user reads for a failed call. */
+  private RuntimeException failure(ExecutionException e, String group) {
+    Throwable cause = e.getCause();
+    if (cause instanceof GroupIdNotFoundException) {
+      return unknownGroup(group);
+    }
+    if (cause instanceof UnknownTopicOrPartitionException) {
+      return (UnknownTopicOrPartitionException) cause;
+    }
+    if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+      return unreachable(cause);
+    }
+    return new LagException("reading lag from " + cluster + " failed: " + cause.getMessage(), cause);
+  }
+
+  private LagException unreachable(Throwable cause) {
+    return new LagException("Kafka at " + cluster + " did not answer within " + timeout.toMillis()
+        + " ms (is the broker running? check --bootstrap-server)", cause);
+  }
+}

@@ -1,0 +1,110 @@
+package io.kcp.lag.internal;
+
+import io.kcp.lag.LagSnapshot;
+import io.kcp.lag.PartitionLag;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Time lag from the first unconsumed record: for each partition with lag, fetch the record at the
+ * committed offset and take now minus its timestamp. One groupless consumer (it never joins or
+ * commits), reused across snapshots.
+ */
+public final class TimeLagProbe implements AutoCloseable {
+  private final Map<String, Object> props;
+  private final Duration timeout;
+  private KafkaConsumer<byte[], byte[]> consumer;
+
+  public TimeLagProbe(Map<String, Object> clientProps, Duration timeout) {
+    this.props = new HashMap<>(clientProps);
+    this.timeout = timeout;
+  }
+
+  public LagSnapshot addTimeLag(LagSnapshot s) {
+    Map<TopicPartition, Long> wanted = new HashMap<>();
+    for (PartitionLag p : s.partitions()) {
+      if (p.lag().isPresent() && p.lag().getAsLong() > 0) {
+        wanted.put(new TopicPartition(p.topic(), p.partition()), p.committedOffset().getAsLong());
+      }
+    }
+    Map<TopicPartition, Long> timestamps = wanted.isEmpty() ? Map.of() : firstTimestamps(wanted);
+    long now = System.currentTimeMillis();
+    List<PartitionLag> rows = new ArrayList<>();
+    for (PartitionLag p : s.partitions()) {
+      OptionalLong t;
+      if (p.lag().isEmpty()) {
+        t = OptionalLong.empty();
+      } else if (p.lag().getAsLong() == 0) {
+        t = OptionalLong.of(0);
+      } else {
+        Long ts = timestamps.get(new TopicPartition(p.topic(), p.partition()));
+        t = TimeLag.since(now, ts);
+      }
+      rows.add(p.withTimeLag(t));
+    }
+    return new LagSnapshot(s.group(), s.state(), s.type(), s.members(), s.takenAtMs(), rows);
+  }
+
+  private Map<TopicPartition, Long> firstTimestamps(Map<TopicPartition, Long> offsets) {
+    KafkaConsumer<byte[], byte[]> c = consumer();
+    Map<TopicPartition, Long> found = new HashMap<>();
+    List<TopicPartition> pending = new ArrayList<>(offsets.keySet());
+    c.assign(pending);
+    offsets.forEach(c::seek);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!pending.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+          TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+          if (!found.containsKey(tp) && r.offset() >= offsets.get(tp)) {
+            found.put(tp, r.timestamp());
+            pending.remove(tp);
+            c.pause(List.of(tp));
+          }
+        }
+      } catch (OffsetOutOfRangeException e) {
+        // the first unconsumed record is gone (retention): its time lag is unknowable
+        pending.removeAll(e.partitions());
+        c.pause(e.partitions());
+      } catch (KafkaException e) {
+        break;
+      }
+    }
+    c.assign(List.of());
+    return found;
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer() {
+    if (consumer == null) {
+      Map<String, Object> p = new HashMap<>(props);
+      p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+      p.put(ConsumerConfig.CLIENT_ID_CONFIG, "kcp-lag-time");
+      p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+      p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+      p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1024);
+      p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+      p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+      p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+      consumer = new KafkaConsumer<>(p);
+    }
+    return consumer;
+  }
+
+  @Override
+  public void close() {
+    if (consumer != null) {
+      consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
+    }
+  }
+}
