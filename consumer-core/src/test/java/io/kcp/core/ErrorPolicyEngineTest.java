@@ -310,6 +310,34 @@ class ErrorPolicyEngineTest {
   }
 
   @Test
+  void whileTheBreakerIsOpenPartitionsAssignedByARebalanceArePausedTooAndAllResumeWhenItCloses() {
+    MockConsumer<byte[], byte[]> fresh = new MockConsumer<>("earliest");
+    fresh.updatePartitions("orders", List.of(
+        new PartitionInfo("orders", 0, null, new Node[0], new Node[0]),
+        new PartitionInfo("orders", 1, null, new Node[0], new Node[0])));
+    fresh.schedulePollTask(() -> {
+      fresh.rebalance(List.of(TP0));
+      fresh.updateBeginningOffsets(Map.of(TP0, 0L, TP1, 0L));
+    });
+    CircuitBreaker breaker = CircuitBreaker.ofDefaults("shared");
+    ConsumerEngine engine = SingleThreadConsumer.builder(settings)
+        .handler(r -> { })
+        .errorPolicy(policy().circuitBreaker(breaker).build())
+        .consumerFactory(c -> fresh)
+        .build();
+    engine.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().assignedPartitions() == 1);
+    breaker.transitionToForcedOpenState(); // e.g. your HTTP client's breaker, shared with the consumer
+    await().atMost(Duration.ofSeconds(10)).until(() -> fresh.paused().equals(java.util.Set.of(TP0)));
+    fresh.schedulePollTask(() -> fresh.rebalance(List.of(TP0, TP1))); // TP1 arrives while OPEN
+    await().atMost(Duration.ofSeconds(10)).until(() -> fresh.paused().equals(java.util.Set.of(TP0, TP1)));
+    assertThat(engine.metrics().pausedPartitions()).isEqualTo(2);
+    breaker.transitionToClosedState();
+    await().atMost(Duration.ofSeconds(10)).until(() -> fresh.paused().isEmpty());
+    engine.close(Duration.ofSeconds(5));
+  }
+
+  @Test
   void badSettingsAreListedWithTheirFix() {
     assertThatThrownBy(() -> ErrorPolicy.builder().maxAttempts(0)
             .backoff(Duration.ofSeconds(2), 0.5, Duration.ofSeconds(1)).build())
