@@ -98,11 +98,13 @@ final class LagBoard implements AutoCloseable {
       }
     }
     for (String g : wanted) {
-      Watch w = watches.computeIfAbsent(g, k -> new Watch(
+      watches.computeIfAbsent(g, k -> new Watch(
           LagMonitor.builder(k).source(source).windowSize(windowSize).allowedLag(allowedLag)
               .openTelemetry(otel).build(),
           new View(k, null, null, windowSize, "not observed yet")));
-      observe(w, g);
+    }
+    for (String g : wanted) {
+      observe(watches.get(g), g);
     }
     return Optional.ofNullable(listError);
   }
@@ -137,9 +139,14 @@ final class LagBoard implements AutoCloseable {
     }
   }
 
-  /** The watched groups, sorted. */
-  List<String> groups() {
+  /** The watched groups, sorted, found or not. */
+  List<String> watched() {
     return List.copyOf(watches.keySet());
+  }
+
+  /** The watched groups that {@link #view(String)} finds, sorted. */
+  List<String> groups() {
+    return watches.keySet().stream().filter(g -> view(g).isPresent()).toList();
   }
 
   /**

@@ -94,7 +94,7 @@ final class LagServer implements AutoCloseable {
       } else if (path.equals("/healthz")) {
         send(x, 200, "text/plain; charset=utf-8", "ok\n");
       } else if (path.equals("/api/history")) {
-        send(x, 200, "application/json", BurrowJson.history(cluster, intervalMs, board.groups(), board));
+        send(x, 200, "application/json", BurrowJson.history(cluster, intervalMs, board.watched(), board));
       } else if (path.startsWith("/webjars/")) {
         webjar(x, path.substring("/webjars/".length()));
       } else if (path.startsWith("/v3/kafka/")) {
@@ -123,8 +123,11 @@ final class LagServer implements AutoCloseable {
       String group = p[2];
       Optional<LagBoard.View> v = board.view(group);
       if (v.isEmpty()) {
+        String why = board.watched().contains(group)
+            ? " (watched, but the cluster does not know it: check the name)"
+            : " (not watched: name it with --group, or give no --group to serve every group)";
         send(x, 404, "application/json", BurrowJson.error("consumer group '" + group + "' not found on cluster '"
-            + cluster + "' (watched: " + String.join(", ", board.groups()) + ")", path, host()));
+            + cluster + "'" + why, path, host()));
         return;
       }
       send(x, 200, "application/json", BurrowJson.status(cluster, v.get(), p[3].equals("lag"), path, host()));
