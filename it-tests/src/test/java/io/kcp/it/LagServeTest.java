@@ -120,6 +120,7 @@ class LagServeTest {
       JsonNode list = serve.get("/v3/kafka/local/consumer").json();
       assertThat(list.get("error").asBoolean()).isFalse();
       assertThat(list.get("consumers")).extracting(JsonNode::asText).containsExactly(group);
+      assertThat(member.assignment()).as("the owner the JSON names is still the member").hasSize(2);
       Cli.Result r = serve.stop();
       assertThat(r.exitCode()).as(r.err()).isZero();
       assertThat(r.err()).contains("kcp lag serve: http://127.0.0.1:" + serve.port + "/", "kcp lag serve: stopped");
@@ -166,6 +167,7 @@ class LagServeTest {
         assertThat(r.json().get("message").asText()).isEqualTo("only GET: this server changes nothing");
       }
       assertThat(serve.get("/healthz").body()).isEqualTo("ok\n");
+      assertThat(member.assignment()).as("the served group has its member").hasSize(2);
     }
   }
 
@@ -234,6 +236,7 @@ class LagServeTest {
               && group.equals(x.labels().get("messaging_consumer_group_name"))
               && "0".equals(x.labels().get("messaging_destination_partition_id")))
           .singleElement().extracting(Sample::value).isEqualTo(60.0);
+      assertThat(member.assignment()).hasSize(2);
       // the gauge codes the group status as the LagStatus ordinal
       assertThat(samples).filteredOn(x -> x.name().equals("kcp_lag_status")
               && group.equals(x.labels().get("messaging_consumer_group_name")))
