@@ -121,13 +121,18 @@ final class LagBoard implements AutoCloseable {
       return;
     }
     w.view = new View(group, r, w.monitor.latestWindow().orElse(null), windowSize, null);
+    append(w, point(r));
+  }
+
+  /** The chart point of one report: its instant, status, total lag and each committed partition's lag. */
+  static Point point(LagReport r) {
     Map<String, Long> lags = new LinkedHashMap<>();
     for (PartitionLag p : r.snapshot().partitions()) {
       if (p.lag().isPresent()) {
         lags.put(p.name(), p.lag().getAsLong());
       }
     }
-    append(w, new Point(r.snapshot().takenAtMs(), r.evaluation().status(), r.snapshot().totalLag(), lags));
+    return new Point(r.snapshot().takenAtMs(), r.evaluation().status(), r.snapshot().totalLag(), lags);
   }
 
   private void append(Watch w, Point p) {

@@ -3,6 +3,7 @@ package io.kcp.cli;
 import io.kcp.lag.ConsumerLag;
 import io.kcp.lag.LagException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +78,10 @@ final class LagServeCommand implements Callable<Integer> {
   @Option(names = "--no-time-lag", description = "Do not fetch the first unconsumed record of each lagging partition.")
   boolean noTimeLag;
 
+  @Option(names = "--snapshot", paramLabel = "FILE.png",
+      description = "After every round, write the chart of every served group to FILE.png (XChart; no browser).")
+  Path snapshot;
+
   @Option(names = "--count", description = "Stop after this many rounds of observations (default: until stopped).")
   Integer count;
 
@@ -106,6 +111,7 @@ final class LagServeCommand implements Callable<Integer> {
     if (clusterName.isBlank() || clusterName.contains("/")) {
       throw new CliException("--cluster-name must be a non-empty name without '/' (got '" + clusterName + "')");
     }
+    Snapshots.check(snapshot);
     PrintWriter err = spec.commandLine().getErr();
     try (ConsumerLag source = ConsumerLag.builder().bootstrapServers(bootstrapServer.strip()).timeout(timeout)
             .timeLag(!noTimeLag).build()) {
@@ -156,6 +162,10 @@ final class LagServeCommand implements Callable<Integer> {
         listError = board.sample();
       } catch (LagException e) {
         listError = Optional.of(e.getMessage());
+      }
+      if (snapshot != null) {
+        LagChart.writePng(snapshot, board.watched().stream()
+            .map(g -> new LagChart.Group(g, board.history(g))).toList());
       }
       listError.ifPresent(m -> {
         err.println("kcp lag serve: cannot list the groups: " + m + " (retrying in " + interval.toMillis() + " ms)");

@@ -10,8 +10,10 @@ import io.kcp.lag.LagReport;
 import io.kcp.lag.LagSnapshot;
 import io.kcp.lag.PartitionLag;
 import io.kcp.sandbox.KafkaSandbox;
+import java.awt.image.BufferedImage;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,11 +21,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kcp lag serve} against the suite's broker: the Burrow-shaped JSON carries, field by field,
@@ -251,6 +255,43 @@ class LagServeTest {
       }
     }
     return null;
+  }
+
+  @Test
+  void snapshotWritesThePngOfTheChartForServeAndWatch(KafkaSandbox kafka, @TempDir Path dir) throws Exception {
+    String b = kafka.bootstrapServers();
+    String topic = SharedBroker.uniqueName("lag-serve-png");
+    String group = topic + "-g";
+    try (KafkaConsumer<String, String> member = stuckMember(kafka, topic, group)) {
+      Path served = dir.resolve("serve.png");
+      Cli.Result serve = Cli.run("lag", "serve", "-b", b, "--group", group, "--port", "0", "--interval", "200ms",
+          "--count", "3", "--no-time-lag", "--snapshot", served.toString());
+      assertThat(serve.exitCode()).as(serve.err()).isZero();
+      Path watched = dir.resolve("watch.png");
+      Cli.Result watch = Cli.run("lag", "watch", "-b", b, "--group", group, "--interval", "200ms", "--count", "3",
+          "--no-time-lag", "--json", "--snapshot", watched.toString());
+      assertThat(watch.exitCode()).as(watch.err()).isZero();
+      for (Path png : List.of(served, watched)) {
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(img).as("%s is a PNG", png).isNotNull();
+        assertThat(img.getWidth()).isEqualTo(900);
+        assertThat(img.getHeight()).as("one chart: one group").isEqualTo(360);
+        assertThat(distinctColours(img)).as("lines, axes and text, not a blank image").isGreaterThan(20);
+      }
+      assertThat(member.assignment()).hasSize(2);
+    }
+    assertOneLine(Cli.run("lag", "serve", "-b", b, "--snapshot", dir.resolve("chart.svg").toString()),
+        "--snapshot writes a PNG: give a file name ending in .png");
+  }
+
+  static long distinctColours(BufferedImage img) {
+    java.util.Set<Integer> colours = new java.util.HashSet<>();
+    for (int x = 0; x < img.getWidth(); x += 3) {
+      for (int y = 0; y < img.getHeight(); y += 3) {
+        colours.add(img.getRGB(x, y));
+      }
+    }
+    return colours.size();
   }
 
   @Test
