@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
       "unconsumed record) and STATUS (Burrow's rules over --samples observations",
       "--interval apart; the window is the samples). Needs --bootstrap-server."
     },
-    subcommands = {LagWatchCommand.class, LagEvaluateCommand.class})
+    subcommands = {LagWatchCommand.class, LagServeCommand.class, LagEvaluateCommand.class})
 final class LagCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Verbosity verbosity;

@@ -13,7 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +59,10 @@ final class LagWatchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print each observation as a JSON line instead of the table.")
   boolean json;
 
+  @Option(names = "--snapshot", paramLabel = "FILE.png",
+      description = "After every observation, write the lag chart (total and per partition) to FILE.png (XChart).")
+  Path snapshot;
+
   @Option(names = "--prometheus-port", paramLabel = "PORT",
       description = "Serve the lag gauges at http://localhost:PORT/metrics (Prometheus text format).")
   Integer prometheusPort;
@@ -80,6 +87,7 @@ final class LagWatchCommand implements Callable<Integer> {
     if (interval.isZero() || interval.isNegative()) {
       throw new CliException("--interval must be positive (got " + interval + ")");
     }
+    Snapshots.check(snapshot);
     String bootstrap = lag.bootstrap("kcp lag watch");
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -88,6 +96,7 @@ final class LagWatchCommand implements Callable<Integer> {
         ConsumerLag source = lag.open(bootstrap);
         LagMonitor monitor = monitor(source, prometheus)) {
       Map<String, Long> previous = new HashMap<>();
+      Deque<LagBoard.Point> history = new ArrayDeque<>();
       for (int i = 0; count == null || i < count; i++) {
         if (i > 0) {
           TimeUnit.MILLISECONDS.sleep(interval.toMillis());
@@ -107,6 +116,13 @@ final class LagWatchCommand implements Callable<Integer> {
         String line = LagJson.toJson(r);
         if (record != null) {
           append(record, line);
+        }
+        if (snapshot != null) {
+          history.addLast(LagBoard.point(r));
+          while (history.size() > Snapshots.HISTORY) {
+            history.removeFirst();
+          }
+          LagChart.writePng(snapshot, List.of(new LagChart.Group(lag.group, List.copyOf(history))));
         }
         if (json) {
           out.println(line);

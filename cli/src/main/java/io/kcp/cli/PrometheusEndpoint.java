@@ -34,17 +34,19 @@ final class PrometheusEndpoint implements AutoCloseable {
   private final SdkMeterProvider provider;
   private final HttpServer server;
   private final OpenTelemetry otel;
+  private final Reader reader;
 
-  private PrometheusEndpoint(SdkMeterProvider provider, HttpServer server) {
+  private PrometheusEndpoint(SdkMeterProvider provider, HttpServer server, Reader reader) {
     this.provider = provider;
     this.server = server;
+    this.reader = reader;
     this.otel = provider == null ? OpenTelemetry.noop() : new SdkMetricsOnly(provider);
   }
 
   /** Serves on {@code port} (0 = any free port); a null port means no endpoint and a no-op OpenTelemetry. */
   static PrometheusEndpoint start(Integer port, PrintWriter err) {
     if (port == null) {
-      return new PrometheusEndpoint(null, null);
+      return new PrometheusEndpoint(null, null, null);
     }
     if (port < 0 || port > 65535) {
       throw new CliException("--prometheus-port must be 0..65535 (got " + port + ")");
@@ -61,6 +63,29 @@ final class PrometheusEndpoint implements AutoCloseable {
       provider.close();
       throw new CliException("cannot serve --prometheus-port " + port + ": " + e.getMessage(), e);
     }
+    mount(server, reader);
+    server.start();
+    err.printf("serving lag metrics at http://localhost:%d/metrics%n", server.getAddress().getPort());
+    err.flush();
+    return new PrometheusEndpoint(provider, server, reader);
+  }
+
+  /**
+   * The metrics SDK without a server of its own: {@link #mount(HttpServer)} renders it at
+   * {@code /metrics} of a server the caller runs (and stops); closing it closes the SDK only.
+   */
+  static PrometheusEndpoint detached() {
+    Reader reader = new Reader();
+    SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
+    return new PrometheusEndpoint(provider, null, reader);
+  }
+
+  /** Serves this SDK's gauges at {@code /metrics} of {@code server}. */
+  void mount(HttpServer server) {
+    mount(server, reader);
+  }
+
+  private static void mount(HttpServer server, Reader reader) {
     server.createContext("/metrics", exchange -> {
       byte[] body = reader.scrape().getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -69,10 +94,6 @@ final class PrometheusEndpoint implements AutoCloseable {
         os.write(body);
       }
     });
-    server.start();
-    err.printf("serving lag metrics at http://localhost:%d/metrics%n", server.getAddress().getPort());
-    err.flush();
-    return new PrometheusEndpoint(provider, server);
   }
 
   OpenTelemetry openTelemetry() {

@@ -6,6 +6,7 @@ import io.kcp.lag.internal.AdminLagReader;
 import io.kcp.lag.internal.TimeLagProbe;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -87,6 +88,15 @@ public final class ConsumerLag implements AutoCloseable {
     requireNonNull(topics, "topics");
     LagSnapshot s = reader.read(group, Set.copyOf(topics));
     return probe == null ? s : probe.addTimeLag(s);
+  }
+
+  /**
+   * The ids of every consumer group the cluster knows (classic and KIP-848), sorted.
+   *
+   * @throws LagException when the cluster does not answer in time
+   */
+  public List<String> groups() {
+    return reader.groups();
   }
 
   /**

@@ -36,6 +36,7 @@ public final class LagMonitor implements AutoCloseable {
   private final Windows windows;
   private final LagGauges gauges;
   private volatile LagReport latest;
+  private volatile LagWindow latestWindow;
   private volatile LagException lastError;
 
   private LagMonitor(Builder b) {
@@ -82,7 +83,9 @@ public final class LagMonitor implements AutoCloseable {
           snapshot.takenAtMs(), snapshot.partitions().stream().filter(p -> p.topic().equals(onlyTopic))
               .collect(java.util.stream.Collectors.toList()));
     }
-    GroupEvaluation e = LagEvaluator.evaluate(windows.add(snapshot, allowedLag));
+    LagWindow w = windows.add(snapshot, allowedLag);
+    GroupEvaluation e = LagEvaluator.evaluate(w);
+    latestWindow = w;
     LagReport r = new LagReport(snapshot, e);
     latest = r;
     lastError = null;
@@ -100,6 +103,15 @@ public final class LagMonitor implements AutoCloseable {
   /** The last report, if any observation was made. */
   public Optional<LagReport> latest() {
     return Optional.ofNullable(latest);
+  }
+
+  /**
+   * The window the last report was evaluated on (each partition's committed offsets, oldest
+   * first), if any observation was made: what Burrow shows as a partition's {@code start} and
+   * {@code end}.
+   */
+  public Optional<LagWindow> latestWindow() {
+    return Optional.ofNullable(latestWindow);
   }
 
   /** Stops exporting the gauges (the source is not closed). */

@@ -53,6 +53,19 @@ class LagMonitorTest {
   }
 
   @Test
+  void theLatestWindowIsTheOneTheLatestReportWasEvaluatedOn() {
+    LagMonitor m = LagMonitor.builder("g").windowSize(2).build();
+    assertThat(m.latestWindow()).isEmpty();
+    m.observe(at(0, 10, 20, true));
+    m.observe(at(1000, 15, 30, true));
+    m.observe(at(2000, 25, 40, true));
+    LagWindow w = m.latestWindow().orElseThrow();
+    assertThat(w.nowMs()).isEqualTo(2000);
+    assertThat(w.partitions()).singleElement().satisfies(p -> assertThat(p.window()).containsExactly(
+        new OffsetEntry(15, 1000, 15L), new OffsetEntry(25, 2000, 15L)));
+  }
+
+  @Test
   void theWindowSlides() {
     LagMonitor m = LagMonitor.builder("g").windowSize(2).build();
     m.observe(at(0, 100, 100, false));

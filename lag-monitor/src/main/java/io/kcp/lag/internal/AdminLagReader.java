@@ -6,6 +6,7 @@ import io.kcp.lag.PartitionLag;
 import io.kcp.lag.PartitionOwner;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,8 +18,11 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -129,6 +133,12 @@ public final class AdminLagReader {
       Thread.currentThread().interrupt();
       throw new LagException("interrupted while reading lag from " + cluster, e);
     }
+  }
+
+  /** The ids of every consumer group the cluster knows, sorted. */
+  public List<String> groups() {
+    Collection<GroupListing> all = get(admin.listGroups(ListGroupsOptions.forConsumerGroups()).all(), null);
+    return all.stream().map(GroupListing::groupId).sorted().collect(Collectors.toList());
   }
 
   public boolean topicExists(String topic) {
