@@ -73,9 +73,11 @@ class LagServeBrowserTest {
           .until(() -> "STOP".equals(chromium.eval(script(group, "el.dataset.status")).asText(null)));
       long ms = TestClients.timing("lag-serve page badge STOP after the consumer stopped", stoppedAt);
       assertThat(chromium.eval(script(group, "el.querySelector('.badge').textContent")).asText()).isEqualTo("STOP");
-      // the monitor needs one window (WINDOW x INTERVAL) plus an observation; the page polls every interval
+      // the monitor needs one window (WINDOW x INTERVAL) plus an observation; the page polls every
+      // interval; 3 s more for Admin calls and page polls on a slow or busy machine (measured here:
+      // 2.2-3.3 s in all, against this 6 s bound)
       assertThat(ms).as("STOP on the page within one window (%d x %d ms) plus two intervals", WINDOW, INTERVAL_MS)
-          .isLessThanOrEqualTo((WINDOW + 2) * INTERVAL_MS + 1500);
+          .isLessThanOrEqualTo((WINDOW + 2) * INTERVAL_MS + 3000);
       Files.write(Path.of("target", "lag-serve-stop.png"), chromium.screenshot());
       assertThat(in.acked.get()).as("the input kept coming").isPositive();
     }
