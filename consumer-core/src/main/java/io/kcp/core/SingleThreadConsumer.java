@@ -1,7 +1,6 @@
 package io.kcp.core;
 
 import io.kcp.core.internal.EngineOptions;
-import io.kcp.core.spi.ConsumerTelemetry;
 import io.kcp.core.spi.RecordDecoder;
 import io.kcp.core.spi.RecordRunner;
 import io.opentelemetry.api.OpenTelemetry;
@@ -152,7 +151,7 @@ public final class SingleThreadConsumer {
       return this;
     }
 
-    /** Where spans and metrics go (default no-op); see {@link ConsumerTelemetry}. */
+    /** Where spans and metrics go (default no-op); see {@link io.kcp.core.spi.ConsumerTelemetry}. */
     public Builder<K, V> openTelemetry(OpenTelemetry openTelemetry) {
       this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
       return this;
@@ -188,8 +187,8 @@ public final class SingleThreadConsumer {
           decoder,
           handler,
           errorPolicy,
-          errorPolicy.newCircuitBreaker(name),
-          ConsumerTelemetry.create(openTelemetry, settings.groupId(), producerContext),
+          openTelemetry,
+          producerContext,
           settings,
           name);
       return CoreWiring.singleThreadEngine(settings, runner, consumerFactory, options);

@@ -9,7 +9,6 @@ import io.kcp.core.RecordHandler;
 import io.kcp.core.SingleThreadConsumer;
 import io.kcp.core.ErrorPolicy;
 import io.kcp.core.ProducerContext;
-import io.kcp.core.spi.ConsumerTelemetry;
 import io.kcp.core.spi.RecordDecoder;
 import io.kcp.core.spi.RecordRunner;
 import io.opentelemetry.api.OpenTelemetry;
@@ -232,8 +231,8 @@ public final class WorkerStrategy {
           decoder,
           handler,
           errorPolicy,
-          errorPolicy.newCircuitBreaker(name),
-          ConsumerTelemetry.create(openTelemetry, settings.groupId(), producerContext),
+          openTelemetry,
+          producerContext,
           settings,
           name);
       WorkerConfig config = new WorkerConfig(ordering, concurrency, virtualThreads,

@@ -4,9 +4,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.kcp.core.ConsumerSettings;
 import io.kcp.core.ErrorPolicy;
+import io.kcp.core.ProducerContext;
 import io.kcp.core.RecordHandler;
 import io.kcp.core.internal.DeadLetters;
 import io.kcp.core.internal.RecordFailedException;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
@@ -160,23 +162,24 @@ public final class RecordRunner implements AutoCloseable {
   }
 
   /**
-   * A runner for one engine.
+   * A runner for one engine: its breaker comes from {@link ErrorPolicy#newCircuitBreaker} (the
+   * policy's own instance when it has one, which is how an engine's threads share one breaker)
+   * and its telemetry from {@code openTelemetry}.
    *
    * @param decoder the user's deserializers
    * @param handler the user's handler
    * @param policy retries, dead-letter topic, breaker
-   * @param breaker the engine's breaker (from {@link ErrorPolicy#newCircuitBreaker}); share one
-   *     among the runners of an engine's threads
-   * @param telemetry spans and metrics
+   * @param openTelemetry where spans and metrics go
+   * @param producerContext how process spans relate to the producer's context
    * @param settings for the dead-letter producer's connection and the group name
-   * @param name names the retry and the dead-letter clients
+   * @param name names the breaker, the retry and the dead-letter clients
    */
   public static <K, V> RecordRunner create(
       RecordDecoder<K, V> decoder,
       RecordHandler<K, V> handler,
       ErrorPolicy policy,
-      Optional<CircuitBreaker> breaker,
-      ConsumerTelemetry telemetry,
+      OpenTelemetry openTelemetry,
+      ProducerContext producerContext,
       ConsumerSettings settings,
       String name) {
     Objects.requireNonNull(decoder, "decoder");
@@ -185,7 +188,8 @@ public final class RecordRunner implements AutoCloseable {
       ConsumerRecord<K, V> record = decoder.decode(raw);
       return () -> handler.handle(record);
     };
-    return new RecordRunner(stage, telemetry, policy, breaker, settings, name);
+    return new RecordRunner(stage, ConsumerTelemetry.create(openTelemetry, settings.groupId(), producerContext),
+        policy, policy.newCircuitBreaker(name), settings, name);
   }
 
   /**
