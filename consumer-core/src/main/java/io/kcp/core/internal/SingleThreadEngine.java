@@ -265,9 +265,13 @@ public final class SingleThreadEngine implements ConsumerEngine {
    * rest. Re-applied every round, so partitions assigned by a rebalance are paused too.
    */
   private void applyPauses(Consumer<byte[], byte[]> c) {
+    boolean open = runner.breakerOpen();
+    if (!open && parked.isEmpty() && pausedCount == 0) {
+      return; // the usual round: nothing to pause, nothing paused (no copies of the assignment)
+    }
     Set<TopicPartition> assignment = c.assignment();
     Set<TopicPartition> want = new HashSet<>();
-    if (runner.breakerOpen()) {
+    if (open) {
       want.addAll(assignment);
     } else {
       for (TopicPartition tp : parked.keySet()) {

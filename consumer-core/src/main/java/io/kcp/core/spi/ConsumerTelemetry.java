@@ -209,6 +209,9 @@ public final class ConsumerTelemetry {
 
   /** Ends an attempt's span and records its duration. */
   public void endProcess(Span span, TopicPartition tp, long nanos, Throwable error) {
+    if (!enabled) {
+      return; // the span is the invalid one and the histogram a no-op: skip the attribute lookup
+    }
     Attributes a = attributes(tp);
     if (error != null) {
       String type = error.getClass().getName();
@@ -275,13 +278,14 @@ public final class ConsumerTelemetry {
     if (topic != null) {
       b.setAttribute(DESTINATION, topic);
     }
+    List<Map.Entry<TopicPartition, OffsetAndMetadata>> sorted = sortedEntries(offsets);
     List<String> summary = new ArrayList<>();
-    for (Map.Entry<TopicPartition, OffsetAndMetadata> e : sortedEntries(offsets)) {
+    for (Map.Entry<TopicPartition, OffsetAndMetadata> e : sorted) {
       summary.add(e.getKey() + "=" + e.getValue().offset());
     }
     b.setAttribute(OFFSETS, summary);
     Span span = b.startSpan();
-    for (Map.Entry<TopicPartition, OffsetAndMetadata> e : sortedEntries(offsets)) {
+    for (Map.Entry<TopicPartition, OffsetAndMetadata> e : sorted) {
       span.addEvent("kcp.commit.offset", Attributes.of(
           DESTINATION, e.getKey().topic(),
           PARTITION, Integer.toString(e.getKey().partition()),
