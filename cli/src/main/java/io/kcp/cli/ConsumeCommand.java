@@ -3,7 +3,9 @@ package io.kcp.cli;
 import io.kcp.core.CommitPolicy;
 import io.kcp.core.ConsumerEngine;
 import io.kcp.core.ConsumerSettings;
+import io.kcp.core.EngineConfig;
 import io.kcp.core.ErrorPolicy;
+import io.kcp.core.GroupProtocol;
 import io.kcp.core.ProducerContext;
 import io.kcp.core.EngineMetrics;
 import io.kcp.core.EngineShutdownHook;
@@ -11,13 +13,14 @@ import io.kcp.core.EngineState;
 import io.kcp.core.MissingTopicPolicy;
 import io.kcp.core.RecordHandler;
 import io.kcp.core.SingleThreadConsumer;
-import io.kcp.partition.GroupProtocol;
+import io.kcp.partition.PartitionConfig;
 import io.kcp.partition.PartitionStrategy;
 import io.kcp.sandbox.Audit;
 import io.kcp.sandbox.AuditLog;
 import io.kcp.sandbox.Faults;
 import io.opentelemetry.api.OpenTelemetry;
 import io.kcp.worker.Ordering;
+import io.kcp.worker.WorkerConfig;
 import io.kcp.worker.WorkerStrategy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -107,12 +110,25 @@ final class ConsumeCommand implements Callable<Integer> {
       description = "classic or consumer (KIP-848). Default: ${DEFAULT-VALUE}.")
   String groupProtocol;
 
-  @Option(names = "--assignor", description = "Classic protocol assignor class. Default: cooperative-sticky.")
+  @Option(names = "--assignor",
+      description = "Classic protocol assignor class, for every strategy. Default: cooperative-sticky.")
   String assignor;
 
   @Option(names = "--static-membership",
-      description = "group.instance.id per thread, so a restart gets its partitions back at once.")
+      description = "Static membership: consumer i joins as group.instance.id <instance-id>-<i>, so a"
+          + " restart gets its partitions back at once.")
   boolean staticMembership;
+
+  @Option(names = "--instance-id", paramLabel = "ID",
+      description = "This instance's stable id for static membership (implies --static-membership);"
+          + " every running instance of a group needs its own. Default: the host name (in Kubernetes,"
+          + " the pod name).")
+  String instanceId;
+
+  @Option(names = "--drain-timeout", defaultValue = "10s", converter = DurationConverter.class,
+      description = "Worker strategy: how long a revoke waits for the revoked partitions' running"
+          + " records. Default: ${DEFAULT-VALUE}.")
+  Duration drainTimeout;
 
   @Option(names = "--commit-interval", defaultValue = "1s", converter = DurationConverter.class,
       description = "Commit at least this often. Default: ${DEFAULT-VALUE}.")
@@ -225,8 +241,14 @@ final class ConsumeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     // settings mistakes first, before a broker is started or records produced
-    ConsumerSettings.builder().bootstrapServers("localhost:9092").groupId(group).topics(topic)
-        .properties(consumerProperties).build();
+    ConsumerSettings probe = ConsumerSettings.builder().bootstrapServers("localhost:9092").groupId(group)
+        .topics(topic).properties(consumerProperties).build();
+    engineConfig(probe, protocol, missing, errorPolicy, OpenTelemetry.noop(), parenting);
+    if (strategy == Strategy.worker) {
+      workerConfig();
+    } else if (strategy == Strategy.partition) {
+      partitionConfig();
+    }
     OtelOptions.Telemetry telemetry = otel.open(err);
     try (telemetry; BrokerOption.Broker b = broker.open(err)) {
       if (b.embedded()) {
@@ -326,31 +348,64 @@ final class ConsumeCommand implements Callable<Integer> {
     return log == null ? work : Audit.wrap(work, log);
   }
 
-  private ConsumerEngine build(ConsumerSettings settings, RecordHandler<String, String> handler,
-      GroupProtocol protocol, MissingTopicPolicy missing, ErrorPolicy errors, OpenTelemetry otelApi,
-      ProducerContext parenting) {
-    CommitPolicy commits = CommitPolicy.builder().interval(commitInterval).everyRecords(commitEvery).build();
-    if (strategy == Strategy.single) {
-      return SingleThreadConsumer.builder(settings).handler(handler).commitPolicy(commits)
-          .missingTopics(missing).errorPolicy(errors).openTelemetry(otelApi).producerContext(parenting)
-          .build();
-    }
-    if (strategy == Strategy.worker) {
-      return WorkerStrategy.builder(settings).handler(handler).commitPolicy(commits)
-          .ordering(Ordering.valueOf(ordering.name().toUpperCase(Locale.ROOT)))
-          .concurrency(concurrency).virtualThreads(virtualThreads)
-          .maxInFlight(maxInFlight).maxInFlightPerPartition(maxInFlightPerPartition)
-          .missingTopics(missing).errorPolicy(errors).openTelemetry(otelApi).producerContext(parenting)
-          .build();
-    }
-    PartitionStrategy.Builder<String, String> b = PartitionStrategy.builder(settings)
-        .threads(threads).handler(handler).commitPolicy(commits).groupProtocol(protocol)
-        .missingTopics(missing).staticMembership(staticMembership)
-        .errorPolicy(errors).openTelemetry(otelApi).producerContext(parenting);
+  /** What every strategy shares, from the options; bad values fail here, with their option. */
+  private EngineConfig engineConfig(ConsumerSettings settings, GroupProtocol protocol,
+      MissingTopicPolicy missing, ErrorPolicy errors, OpenTelemetry otelApi, ProducerContext parenting) {
+    EngineConfig.Builder b = EngineConfig.custom(settings)
+        .commitPolicy(CommitPolicy.builder().interval(commitInterval).everyRecords(commitEvery).build())
+        .groupProtocol(protocol)
+        .missingTopics(missing)
+        .errorPolicy(errors)
+        .openTelemetry(otelApi)
+        .producerContext(parenting)
+        .drainTimeout(drainTimeout)
+        .staticMembership(staticMembership);
     if (assignor != null) {
       b.assignor(assignor);
     }
-    return b.build();
+    if (instanceId != null) {
+      b.instanceId(instanceId);
+    }
+    if (settings.properties().containsKey("group.instance.id")) {
+      throw new CliException("-p group.instance.id=... would give every consumer thread the same id:"
+          + " use --instance-id ID (consumer i joins as ID-i)");
+    }
+    try {
+      return b.build();
+    } catch (io.kcp.core.InvalidSettingsException e) {
+      throw new CliException(e.getMessage().replace("assignor(...)", "--assignor")
+          .replace("drainTimeout", "--drain-timeout").replace("instanceId", "--instance-id"));
+    }
+  }
+
+  private WorkerConfig workerConfig() {
+    try {
+      return WorkerConfig.custom()
+          .ordering(Ordering.valueOf(ordering.name().toUpperCase(Locale.ROOT)))
+          .concurrency(concurrency).virtualThreads(virtualThreads)
+          .maxInFlight(maxInFlight).maxInFlightPerPartition(maxInFlightPerPartition)
+          .build();
+    } catch (io.kcp.core.InvalidSettingsException e) {
+      throw new CliException(e.getMessage().replace("virtualThreads(true)", "--virtual-threads"));
+    }
+  }
+
+  private PartitionConfig partitionConfig() {
+    return PartitionConfig.ofThreads(threads); // --threads is checked positive before
+  }
+
+  private ConsumerEngine build(ConsumerSettings settings, RecordHandler<String, String> handler,
+      GroupProtocol protocol, MissingTopicPolicy missing, ErrorPolicy errors, OpenTelemetry otelApi,
+      ProducerContext parenting) {
+    EngineConfig config = engineConfig(settings, protocol, missing, errors, otelApi, parenting);
+    switch (strategy) {
+      case single:
+        return SingleThreadConsumer.of(config, handler);
+      case worker:
+        return WorkerStrategy.of(config, workerConfig(), handler);
+      default:
+        return PartitionStrategy.of(config, partitionConfig(), handler);
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package io.kcp.cli;
 
 import io.kcp.core.ConsumerEngine;
 import io.kcp.core.ConsumerSettings;
+import io.kcp.core.EngineConfig;
 import io.kcp.core.EngineState;
 import io.kcp.core.SingleThreadConsumer;
 import io.kcp.sandbox.Audit;
@@ -89,9 +90,8 @@ final class TourCommand implements Callable<Integer> {
           .build();
       long t0 = System.nanoTime();
       try (AuditLog log = AuditLog.open(auditFile)) {
-        ConsumerEngine engine = SingleThreadConsumer.builder(settings)
-            .handler(Audit.wrap((org.apache.kafka.clients.consumer.ConsumerRecord<String, String> r) -> {}, log))
-            .build();
+        ConsumerEngine engine = SingleThreadConsumer.of(EngineConfig.ofDefaults(settings),
+            Audit.wrap((org.apache.kafka.clients.consumer.ConsumerRecord<String, String> r) -> {}, log));
         engine.start();
         try {
           waitUntilHandled(engine, records, err);

@@ -17,9 +17,10 @@ import org.apache.kafka.common.TopicPartition;
  * when every record handed out before it finished.
  *
  * <p>Usage, all on the poll thread: {@link #handOut} each record returned by {@code poll()} before
- * dispatching it; {@link #finish} each completion drained from the workers' queue; commit {@link
- * #committable()} and report success with {@link #markCommitted}; on rebalance {@link #revoke} (and
- * commit what it returns) or {@link #forget}; after a {@code seek}, {@link #reset}.
+ * dispatching it, keeping the generation it returns; {@link #finish(TopicPartition, long, int)}
+ * each completion drained from the workers' queue; commit {@link #committable()} and report
+ * success with {@link #markCommitted}; on rebalance {@link #revoke} (and commit what it returns) or
+ * {@link #forget}; when the position moved back, {@link #reset}.
  *
  * <p>The safe offset follows Kafka's commit semantics: it is the <em>next</em> offset to read, i.e.
  * the lowest handed-out offset not finished yet, or the last handed-out offset plus one when all of
@@ -46,6 +47,7 @@ public final class OffsetLedger {
 
   private final Map<TopicPartition, Entry> entries = new HashMap<>();
   private long inFlight;
+  private int generations;
 
   /** An empty ledger. */
   public OffsetLedger() {}
@@ -57,15 +59,19 @@ public final class OffsetLedger {
    * @param tp the partition
    * @param offset the record's offset; per partition strictly greater than the previous one handed
    *     out (gaps are fine), unless the partition was {@link #reset}, revoked or forgotten since
+   *     (see {@link #lastHandedOut})
+   * @return the generation of {@code tp}'s tracking, to pass to {@link #finish(TopicPartition,
+   *     long, int)}: it changes whenever the partition is revoked, forgotten or reset, so a
+   *     completion from before can never finish an offset handed out again since
    * @throws IllegalArgumentException if {@code offset} is not greater than the previous offset
    *     handed out for {@code tp}, negative, or {@code Long.MAX_VALUE}
    */
-  public void handOut(TopicPartition tp, long offset) {
+  public int handOut(TopicPartition tp, long offset) {
     Objects.requireNonNull(tp, "tp");
     Entry entry = entries.get(tp);
     boolean created = entry == null;
     if (created) {
-      entry = new Entry();
+      entry = new Entry(++generations);
     }
     try {
       entry.pending.add(offset);
@@ -76,6 +82,7 @@ public final class OffsetLedger {
       entries.put(tp, entry); // only once the offset was accepted
     }
     inFlight++;
+    return entry.generation;
   }
 
   /**
@@ -93,6 +100,30 @@ public final class OffsetLedger {
     }
     inFlight--;
     return true;
+  }
+
+  /**
+   * {@link #finish(TopicPartition, long)} for a record handed out in {@code generation} (what
+   * {@link #handOut} returned): a completion of an older generation changes nothing, even when
+   * the same offset was handed out again since (after a revoke and a new assignment, or a reset).
+   */
+  public boolean finish(TopicPartition tp, long offset, int generation) {
+    Entry entry = entries.get(tp);
+    if (entry == null || entry.generation != generation || !entry.pending.finish(offset)) {
+      return false;
+    }
+    inFlight--;
+    return true;
+  }
+
+  /**
+   * The last offset handed out for {@code tp} since it was tracked or {@link #reset}, if any. A
+   * record at or below it means the consumer's position moved back (a seek, or {@code
+   * auto.offset.reset} after the log was truncated): {@link #reset} the partition first.
+   */
+  public OptionalLong lastHandedOut(TopicPartition tp) {
+    Entry entry = entries.get(tp);
+    return entry == null ? OptionalLong.empty() : entry.pending.lastHandedOut();
   }
 
   /**
@@ -232,8 +263,8 @@ public final class OffsetLedger {
   /**
    * Drops the pending offsets of {@code tp} after a {@code seek}: the next {@link #handOut} for it
    * may be any offset, {@link #safeOffset} is empty until then, and the committed mark is cleared.
-   * Records still in flight are dropped: their later {@link #finish} returns {@code false}, unless
-   * the same offset was handed out again since. Does nothing if {@code tp} is not tracked.
+   * Records still in flight are dropped: their later {@link #finish(TopicPartition, long, int)}
+   * returns {@code false}. Does nothing if {@code tp} is not tracked.
    */
   public void reset(TopicPartition tp) {
     Entry entry = entries.get(tp);
@@ -241,6 +272,7 @@ public final class OffsetLedger {
       inFlight -= entry.pending.inFlight();
       entry.pending.clear();
       entry.committed = NOT_COMMITTED;
+      entry.generation = ++generations;
     }
   }
 
@@ -266,9 +298,14 @@ public final class OffsetLedger {
 
   private static final long NOT_COMMITTED = -1;
 
-  /** One partition: its pending offsets and the last offset marked committed. */
+  /** One partition: its pending offsets, the last offset marked committed, its generation. */
   private static final class Entry {
     final PendingOffsets pending = new PendingOffsets();
     long committed = NOT_COMMITTED;
+    int generation;
+
+    Entry(int generation) {
+      this.generation = generation;
+    }
   }
 }

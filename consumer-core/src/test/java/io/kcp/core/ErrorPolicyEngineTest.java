@@ -71,7 +71,7 @@ class ErrorPolicyEngineTest {
   void aRecordThatFailsTwiceIsRetriedAndTheOtherPartitionGoesOnMeanwhile() {
     AtomicInteger failuresLeft = new AtomicInteger(2);
     List<String> seen = new CopyOnWriteArrayList<>();
-    ConsumerEngine engine = SingleThreadConsumer.builder(settings)
+    ConsumerEngine engine = Single.builder(settings)
         .handler(r -> {
           if (r.partition() == 0 && r.offset() == 1 && failuresLeft.getAndDecrement() > 0) {
             throw new IllegalStateException("flaky");
@@ -101,7 +101,7 @@ class ErrorPolicyEngineTest {
 
   @Test
   void aPoisonRecordGoesToTheDeadLetterTopicWithItsStoryAndIsCommittedPast() {
-    ConsumerEngine engine = SingleThreadConsumer.builder(settings)
+    ConsumerEngine engine = Single.builder(settings)
         .handler(r -> {
           if (r.value().equals("poison")) {
             throw new IllegalArgumentException("cannot price " + r.value());
@@ -139,7 +139,7 @@ class ErrorPolicyEngineTest {
 
   @Test
   void anExceptionThatIsNotRetryableGoesToTheDeadLetterTopicAtOnce() {
-    ConsumerEngine engine = SingleThreadConsumer.builder(settings)
+    ConsumerEngine engine = Single.builder(settings)
         .handler(r -> {
           throw new IllegalArgumentException("bad input");
         })
@@ -164,7 +164,7 @@ class ErrorPolicyEngineTest {
       return s;
     };
     AtomicInteger handled = new AtomicInteger();
-    ConsumerEngine engine = SingleThreadConsumer.builder(settings, new StringDeserializer(), strict)
+    ConsumerEngine engine = Single.builder(settings, new StringDeserializer(), strict)
         .handler(r -> handled.incrementAndGet())
         .errorPolicy(policy().build())
         .consumerFactory(c -> mock)
@@ -186,7 +186,7 @@ class ErrorPolicyEngineTest {
   void whenTheDeadLetterWriteFailsTheEngineStopsAndDoesNotCommitTheRecord() {
     MockProducer<byte[], byte[]> broken =
         new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
-    ConsumerEngine engine = SingleThreadConsumer.builder(settings)
+    ConsumerEngine engine = Single.builder(settings)
         .handler(r -> {
           if (r.offset() == 1) {
             throw new IllegalStateException("down");
@@ -223,7 +223,7 @@ class ErrorPolicyEngineTest {
     AtomicBoolean sawPaused = new AtomicBoolean();
     AtomicInteger notPermitted = new AtomicInteger();
     breaker.getEventPublisher().onCallNotPermitted(e -> notPermitted.incrementAndGet());
-    ConsumerEngine engine = SingleThreadConsumer.builder(settings)
+    ConsumerEngine engine = Single.builder(settings)
         .handler(r -> {
           if (breaker.getState() == CircuitBreaker.State.OPEN) {
             callsWhileOpen.merge("open", 1, Integer::sum);
@@ -260,7 +260,7 @@ class ErrorPolicyEngineTest {
     CircuitBreaker breaker = CircuitBreaker.of("lone", CircuitBreakerConfig.custom()
         .slidingWindowSize(4).minimumNumberOfCalls(2).failureRateThreshold(50)
         .waitDurationInOpenState(Duration.ofSeconds(30)).build());
-    ConsumerEngine engine = SingleThreadConsumer.builder(settings)
+    ConsumerEngine engine = Single.builder(settings)
         .handler(r -> {
           if (r.value().equals("poison")) {
             throw new IllegalArgumentException("poison");
@@ -287,7 +287,7 @@ class ErrorPolicyEngineTest {
         .waitDurationInOpenState(Duration.ofMillis(50))
         .automaticTransitionFromOpenToHalfOpenEnabled(true).build());
     AtomicBoolean down = new AtomicBoolean(true);
-    ConsumerEngine engine = SingleThreadConsumer.builder(settings)
+    ConsumerEngine engine = Single.builder(settings)
         .handler(r -> {
           if (down.get()) {
             throw new IllegalStateException("503");
@@ -304,9 +304,15 @@ class ErrorPolicyEngineTest {
     assertThat(engine.metrics().deadLettered()).isZero(); // maxAttempts 2, yet nothing dead-lettered
     down.set(false);
     await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().recordsHandled() == 2);
+    // the breaker may still be HALF_OPEN, short of its 10 trial calls: with nothing waiting, the
+    // partitions are not held, so fresh records come, are its trials, and close it
+    for (int i = 1; i <= 10; i++) {
+      add(TP0, i, "fresh");
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().recordsHandled() == 12);
+    await().atMost(Duration.ofSeconds(10)).until(() -> breaker.getState() == CircuitBreaker.State.CLOSED);
     engine.close(Duration.ofSeconds(5));
     assertThat(engine.metrics().deadLettered()).isZero();
-    assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
   }
 
   @Test
@@ -320,7 +326,7 @@ class ErrorPolicyEngineTest {
       fresh.updateBeginningOffsets(Map.of(TP0, 0L, TP1, 0L));
     });
     CircuitBreaker breaker = CircuitBreaker.ofDefaults("shared");
-    ConsumerEngine engine = SingleThreadConsumer.builder(settings)
+    ConsumerEngine engine = Single.builder(settings)
         .handler(r -> { })
         .errorPolicy(policy().circuitBreaker(breaker).build())
         .consumerFactory(c -> fresh)

@@ -28,6 +28,32 @@ class OffsetLedgerTest {
   }
 
   @Test
+  void aCompletionFromBeforeARevokeOrResetNeverFinishesAnOffsetHandedOutAgain() {
+    int before = ledger.handOut(TP, 5);
+    ledger.revoke(List.of(TP)); // the partition moves away and comes back
+    int after = ledger.handOut(TP, 5);
+    assertThat(after).isNotEqualTo(before);
+    assertThat(ledger.finish(TP, 5, before)).as("the old owner's completion").isFalse();
+    assertThat(ledger.safeOffset(TP)).hasValue(5);
+    assertThat(ledger.inFlight(TP)).isEqualTo(1);
+
+    ledger.reset(TP); // the position moved back: offset 5 is handed out once more
+    int reset = ledger.handOut(TP, 5);
+    assertThat(ledger.finish(TP, 5, after)).isFalse();
+    assertThat(ledger.finish(TP, 5, reset)).isTrue();
+    assertThat(ledger.safeOffset(TP)).hasValue(6);
+  }
+
+  @Test
+  void lastHandedOutTellsWhenThePositionMovedBack() {
+    assertThat(ledger.lastHandedOut(TP)).isEmpty();
+    handOut(TP, 10, 12);
+    assertThat(ledger.lastHandedOut(TP)).hasValue(12);
+    ledger.reset(TP);
+    assertThat(ledger.lastHandedOut(TP)).isEmpty();
+  }
+
+  @Test
   void emptyLedgerHasNothing() {
     assertThat(ledger.safeOffset(TP)).isEmpty();
     assertThat(ledger.inFlight(TP)).isZero();

@@ -66,7 +66,7 @@ class SingleThreadConsumerTest {
   void handlesInPollOrderAndCommitsTheNextOffsetOnClose() {
     List<String> seen = new CopyOnWriteArrayList<>();
     ConsumerEngine engine =
-        SingleThreadConsumer.builder(settings)
+        Single.builder(settings)
             .handler(r -> seen.add(r.partition() + ":" + r.value()))
             .consumerFactory(config -> mock)
             .build();
@@ -91,7 +91,7 @@ class SingleThreadConsumerTest {
   @Test
   void aFailingRecordStopsTheEngineWithoutCommittingPastIt() {
     ConsumerEngine engine =
-        SingleThreadConsumer.builder(settings)
+        Single.builder(settings)
             .handler(
                 r -> {
                   if (r.offset() == 3) {
@@ -130,7 +130,7 @@ class SingleThreadConsumerTest {
           return s;
         };
     ConsumerEngine engine =
-        SingleThreadConsumer.builder(settings, new StringDeserializer(), picky)
+        Single.builder(settings, new StringDeserializer(), picky)
             .handler(r -> {})
             .errorPolicy(ErrorPolicy.failFast())
             .consumerFactory(config -> mock)
@@ -149,12 +149,15 @@ class SingleThreadConsumerTest {
 
   @Test
   void lifecycleMisuseIsReportedClearly() {
-    assertThatThrownBy(() -> SingleThreadConsumer.builder(settings).build())
+    assertThatThrownBy(() -> SingleThreadConsumer.of(EngineConfig.ofDefaults(settings), null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("handler");
+    assertThatThrownBy(() -> EngineConfig.custom(settings).startupTimeout(Duration.ZERO).build())
         .isInstanceOf(InvalidSettingsException.class)
-        .hasMessageContaining("handler is required");
+        .hasMessageContaining("startupTimeout must be positive");
 
     ConsumerEngine engine =
-        SingleThreadConsumer.builder(settings).handler(r -> {}).consumerFactory(c -> mock).build();
+        Single.builder(settings).handler(r -> {}).consumerFactory(c -> mock).build();
     assertThat(engine.state()).isEqualTo(EngineState.NEW);
     engine.start();
     assertThatThrownBy(engine::start).isInstanceOf(IllegalStateException.class);
@@ -162,7 +165,7 @@ class SingleThreadConsumerTest {
     engine.close(Duration.ofSeconds(5)); // idempotent
     assertThat(engine.state()).isEqualTo(EngineState.CLOSED);
 
-    ConsumerEngine never = SingleThreadConsumer.builder(settings).handler(r -> {}).build();
+    ConsumerEngine never = Single.builder(settings).handler(r -> {}).build();
     never.close();
     assertThat(never.state()).isEqualTo(EngineState.CLOSED);
   }
@@ -171,7 +174,7 @@ class SingleThreadConsumerTest {
   void aMissingTopicFailsAtStartNamingIt() {
     ConsumerSettings other = settings.toBuilder().topics("orderz").build();
     ConsumerEngine engine =
-        SingleThreadConsumer.builder(other).handler(r -> {}).consumerFactory(c -> mock).build();
+        Single.builder(other).handler(r -> {}).consumerFactory(c -> mock).build();
     engine.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> engine.state() == EngineState.FAILED);
     engine.close(Duration.ofSeconds(5));
@@ -184,7 +187,7 @@ class SingleThreadConsumerTest {
     ConsumerSettings other = settings.toBuilder().topics("later").build();
     TopicPartition later = new TopicPartition("later", 0);
     ConsumerEngine engine =
-        SingleThreadConsumer.builder(other)
+        Single.builder(other)
             .handler(r -> {})
             .missingTopics(MissingTopicPolicy.WAIT)
             .consumerFactory(c -> mock)
@@ -203,7 +206,7 @@ class SingleThreadConsumerTest {
   @Test
   void theRecordCountTriggersCommitsBetweenIntervals() {
     ConsumerEngine engine =
-        SingleThreadConsumer.builder(settings)
+        Single.builder(settings)
             .handler(r -> {})
             .commitPolicy(CommitPolicy.builder().interval(Duration.ofHours(1)).everyRecords(10).build())
             .consumerFactory(c -> mock)

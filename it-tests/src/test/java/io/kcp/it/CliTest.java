@@ -1,5 +1,6 @@
 package io.kcp.it;
 
+import io.kcp.core.EngineConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kcp.core.ConsumerEngine;
@@ -36,9 +37,9 @@ class CliTest {
 
     Path audit = dir.resolve("audit.tsv");
     try (AuditLog log = AuditLog.open(audit)) {
-      ConsumerEngine engine = SingleThreadConsumer.builder(ConsumerSettings.builder()
-              .bootstrapServers(kafka.bootstrapServers()).groupId(topic + "-g").topics(topic).build())
-          .handler(Audit.wrap(r -> {}, log)).build();
+      ConsumerEngine engine = SingleThreadConsumer.of(EngineConfig.ofDefaults(ConsumerSettings.builder()
+              .bootstrapServers(kafka.bootstrapServers()).groupId(topic + "-g").topics(topic).build()),
+          Audit.wrap(r -> {}, log));
       engine.start();
       try {
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> engine.metrics().recordsHandled() >= 5000);

@@ -87,6 +87,28 @@ class ConsumeErrorsCliTest {
   }
 
   @Test
+  void aConsumerThatFailsStopsAndTheCommandExitsNonZero(KafkaSandbox kafka) {
+    String topic = SharedBroker.uniqueName("cli-fails");
+    Workload.builder(kafka.bootstrapServers(), topic).partitions(3).records(2_000).keys(50).run();
+    Cli.Result r = Cli.run("consume", "-b", kafka.bootstrapServers(), "--topic", topic, "--group", topic + "-g",
+        "--strategy", "worker", "--no-dlt", "--max-attempts", "1", "--no-breaker", "--fail-rate", "0.01",
+        "--until-drained");
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("the consumer failed", "no dead-letter topic is set");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "-p|group.instance.id=pod-1|use --instance-id ID",
+      "--instance-id|' pod-1'|--instance-id must be a non-blank id without surrounding spaces",
+      "--drain-timeout|-1s|--drain-timeout must not be negative"})
+  void badMembershipOptionsAreRefusedNamingTheOption(String option, String value, String message, KafkaSandbox kafka) {
+    Cli.Result r = Cli.run("consume", "-b", kafka.bootstrapServers(), "--topic", "nope", option, value);
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains(message);
+  }
+
+  @Test
   void dltAndNoDltTogetherAreRefused(KafkaSandbox kafka) {
     Cli.Result r = Cli.run("consume", "-b", kafka.bootstrapServers(), "--dlt", "x", "--no-dlt");
     assertThat(r.exitCode()).isEqualTo(1);

@@ -1,5 +1,8 @@
 package io.kcp.it;
 
+import io.kcp.core.EngineConfig;
+import io.kcp.partition.PartitionConfig;
+import io.kcp.worker.WorkerConfig;
 import io.kcp.core.ConsumerEngine;
 import io.kcp.core.ConsumerSettings;
 import io.kcp.core.ErrorPolicy;
@@ -37,22 +40,15 @@ enum Engines {
       ErrorPolicy policy,
       OpenTelemetry otel,
       ProducerContext producerContext) {
-    if (this == PARTITION) {
-      return PartitionStrategy.builder(settings, new StringDeserializer(), values)
-          .threads(3)
-          .handler(handler)
-          .errorPolicy(policy)
-          .openTelemetry(otel)
-          .producerContext(producerContext)
-          .build();
-    }
-    return WorkerStrategy.builder(settings, new StringDeserializer(), values)
-        .ordering(Ordering.KEY)
-        .concurrency(16)
-        .handler(handler)
+    EngineConfig config = EngineConfig.custom(settings)
         .errorPolicy(policy)
         .openTelemetry(otel)
         .producerContext(producerContext)
         .build();
+    if (this == PARTITION) {
+      return PartitionStrategy.of(config, PartitionConfig.ofThreads(3), new StringDeserializer(), values, handler);
+    }
+    return WorkerStrategy.of(config, WorkerConfig.custom().ordering(Ordering.KEY).concurrency(16).build(),
+        new StringDeserializer(), values, handler);
   }
 }

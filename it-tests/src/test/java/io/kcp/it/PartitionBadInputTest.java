@@ -1,5 +1,7 @@
 package io.kcp.it;
 
+import io.kcp.partition.PartitionConfig;
+import io.kcp.core.EngineConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -39,8 +41,9 @@ class PartitionBadInputTest {
   @Test
   void aMissingTopicFailsTheEngineWithItsName(KafkaSandbox kafka) {
     String group = SharedBroker.uniqueName("missing-fail");
-    PartitionStrategyEngine engine = PartitionStrategy.builder(settings(kafka.bootstrapServers(), group, "no-such-topic"))
-        .threads(3).handler(r -> {}).build();
+    PartitionStrategyEngine engine = PartitionStrategy.of(
+        EngineConfig.ofDefaults(settings(kafka.bootstrapServers(), group, "no-such-topic")),
+        PartitionConfig.ofThreads(3), r -> {});
     engine.start();
     await().atMost(Duration.ofSeconds(30)).until(() -> engine.state() == EngineState.FAILED);
     engine.close(Duration.ofSeconds(10));
@@ -55,8 +58,10 @@ class PartitionBadInputTest {
     String topic = SharedBroker.uniqueName("appears-later");
     String group = SharedBroker.uniqueName("missing-wait");
     AtomicLong handled = new AtomicLong();
-    PartitionStrategyEngine engine = PartitionStrategy.builder(settings(kafka.bootstrapServers(), group, topic))
-        .threads(2).missingTopics(MissingTopicPolicy.WAIT).handler(r -> handled.incrementAndGet()).build();
+    PartitionStrategyEngine engine = PartitionStrategy.of(
+        EngineConfig.custom(settings(kafka.bootstrapServers(), group, topic))
+            .missingTopics(MissingTopicPolicy.WAIT).build(),
+        PartitionConfig.ofThreads(2), r -> handled.incrementAndGet());
     engine.start();
     try {
       assertThat(engine.state()).isNotEqualTo(EngineState.FAILED);
@@ -76,8 +81,9 @@ class PartitionBadInputTest {
       dead = "127.0.0.1:" + s.getLocalPort();
     }
     String group = SharedBroker.uniqueName("unreachable");
-    PartitionStrategyEngine engine = PartitionStrategy.builder(settings(dead, group, "t"))
-        .threads(2).startupTimeout(Duration.ofSeconds(3)).handler(r -> {}).build();
+    PartitionStrategyEngine engine = PartitionStrategy.of(
+        EngineConfig.custom(settings(dead, group, "t")).startupTimeout(Duration.ofSeconds(3)).build(),
+        PartitionConfig.ofThreads(2), r -> {});
     long t0 = System.nanoTime();
     engine.start();
     // wide bound: 3 s startup timeout, then the engine stops by itself
@@ -94,8 +100,7 @@ class PartitionBadInputTest {
     assertThatThrownBy(() -> ConsumerSettings.builder().bootstrapServers("localhost:9092").topics("t").build())
         .isInstanceOf(InvalidSettingsException.class)
         .hasMessageContaining("groupId");
-    assertThatThrownBy(() -> PartitionStrategy.builder(settings("localhost:9092", "g", "t"))
-            .threads(0).handler(r -> {}).build())
+    assertThatThrownBy(() -> PartitionConfig.custom().threads(0).build())
         .isInstanceOf(InvalidSettingsException.class)
         .hasMessageContaining("threads must be at least 1 (got 0)");
     Cli.Result cli = Cli.run("consume", "-b", "localhost:9092", "--threads", "-1");

@@ -1,5 +1,7 @@
 package io.kcp.it;
 
+import io.kcp.partition.PartitionConfig;
+import io.kcp.core.EngineConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,10 +36,8 @@ class PartitionRebalanceTest {
   @TempDir Path dir;
 
   private static PartitionStrategyEngine instance(ConsumerSettings settings, AuditLog log) {
-    return PartitionStrategy.builder(settings)
-        .threads(2)
-        .handler(Audit.wrap(r -> Thread.sleep(1), log)) // ~1 ms of work per record
-        .build();
+    return PartitionStrategy.of(EngineConfig.ofDefaults(settings), PartitionConfig.ofThreads(2),
+        Audit.wrap(r -> Thread.sleep(1), log)); // ~1 ms of work per record
   }
 
   @Test

@@ -1,12 +1,14 @@
 package io.kcp.it;
 
+import io.kcp.partition.PartitionConfig;
+import io.kcp.core.EngineConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kcp.core.ConsumerSettings;
 import io.kcp.core.EngineMetrics;
 import io.kcp.core.EngineState;
-import io.kcp.partition.GroupProtocol;
+import io.kcp.core.GroupProtocol;
 import io.kcp.partition.PartitionStrategy;
 import io.kcp.partition.PartitionStrategyEngine;
 import io.kcp.sandbox.Audit;
@@ -53,11 +55,10 @@ class PartitionStrategyBrokerTest {
         .build();
     EngineMetrics atEnd;
     try (AuditLog log = AuditLog.open(auditFile)) {
-      PartitionStrategyEngine engine = PartitionStrategy.builder(settings)
-          .threads(threads)
-          .groupProtocol(protocol)
-          .handler(Audit.wrap(r -> {}, log))
-          .build();
+      PartitionStrategyEngine engine = PartitionStrategy.of(
+          EngineConfig.custom(settings).groupProtocol(protocol).build(),
+          PartitionConfig.ofThreads(threads),
+          Audit.wrap(r -> {}, log));
       engine.start();
       try {
         await().atMost(Duration.ofSeconds(120)).until(() -> engine.metrics().recordsHandled() >= RECORDS);
@@ -92,10 +93,9 @@ class PartitionStrategyBrokerTest {
         .topics(slowTopic)
         .property("max.poll.records", "10")
         .build();
-    PartitionStrategyEngine engine = PartitionStrategy.builder(settings)
-        .threads(2)
-        .handler(r -> Thread.sleep(2)) // slow on purpose: lag stays visible for a while
-        .build();
+    PartitionStrategyEngine engine = PartitionStrategy.of(EngineConfig.ofDefaults(settings),
+        PartitionConfig.ofThreads(2),
+        r -> Thread.sleep(2)); // slow on purpose: lag stays visible for a while
     engine.start();
     try {
       // the first thread may get both partitions until the second joins and one moves over

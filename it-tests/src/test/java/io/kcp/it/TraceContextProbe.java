@@ -1,5 +1,7 @@
 package io.kcp.it;
 
+import io.kcp.core.EngineConfig;
+import io.kcp.worker.WorkerConfig;
 import io.kcp.core.ConsumerSettings;
 import io.kcp.core.ErrorPolicy;
 import io.kcp.worker.Ordering;
@@ -40,11 +42,12 @@ public final class TraceContextProbe {
         .setTracerProvider(SdkTracerProvider.builder()
             .addSpanProcessor(SimpleSpanProcessor.create(InMemorySpanExporter.create())).build())
         .build()) {
-      WorkerStrategyEngine engine = WorkerStrategy.builder(ConsumerSettings.builder()
+      WorkerStrategyEngine engine = WorkerStrategy.of(
+          EngineConfig.custom(ConsumerSettings.builder()
               .bootstrapServers(bootstrap).groupId("probe-" + topic).topics(topic).build())
-          .ordering(Ordering.KEY).concurrency(64).virtualThreads(true)
-          .openTelemetry(otel).errorPolicy(ErrorPolicy.failFast())
-          .handler(r -> {
+              .openTelemetry(otel).errorPolicy(ErrorPolicy.failFast()).build(),
+          WorkerConfig.custom().ordering(Ordering.KEY).concurrency(64).virtualThreads(true).build(),
+          r -> {
             Span current = Span.current();
             if (current instanceof ReadableSpan s && Long.valueOf(r.offset()).equals(s.getAttribute(offset))
                 && s.getName().equals("process " + topic)) {
@@ -55,8 +58,7 @@ public final class TraceContextProbe {
             }
             Thread.sleep(1);
             handled.incrementAndGet();
-          })
-          .build();
+          });
       engine.start();
       try {
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> handled.get() >= expected);

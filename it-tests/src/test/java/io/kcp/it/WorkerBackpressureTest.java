@@ -1,5 +1,7 @@
 package io.kcp.it;
 
+import io.kcp.worker.WorkerConfig;
+import io.kcp.core.EngineConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -40,19 +42,17 @@ class WorkerBackpressureTest {
     Workload.builder(kafka.bootstrapServers(), topic).partitions(12).records(100_000).keys(1_000).run();
     long heapBefore = usedHeap();
     AtomicLong handled = new AtomicLong();
-    WorkerStrategyEngine engine = WorkerStrategy.builder(ConsumerSettings.builder()
+    WorkerStrategyEngine engine = WorkerStrategy.of(
+        EngineConfig.ofDefaults(ConsumerSettings.builder()
             .bootstrapServers(kafka.bootstrapServers()).groupId(group).topics(topic)
             .property("max.poll.interval.ms", "5000")
             .property("max.poll.records", String.valueOf(MAX_POLL_RECORDS))
-            .build())
-        .ordering(Ordering.KEY)
-        .concurrency(32)
-        .maxInFlight(MAX_IN_FLIGHT)
-        .handler(r -> {
+            .build()),
+        WorkerConfig.custom().ordering(Ordering.KEY).concurrency(32).maxInFlight(MAX_IN_FLIGHT).build(),
+        r -> {
           Thread.sleep(50);
           handled.incrementAndGet();
-        })
-        .build();
+        });
     engine.start();
     AtomicLong maxBacklog = new AtomicLong();
     AtomicLong pausedSeen = new AtomicLong();

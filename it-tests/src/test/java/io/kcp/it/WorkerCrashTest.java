@@ -45,7 +45,7 @@ class WorkerCrashTest {
         "--concurrency", "16", "--handler-latency", latency, "--commit-every", "50",
         "--commit-interval", "10s", "--max-in-flight", "200", "-p", "max.poll.records=100",
         // static membership: a restarted process takes over at once, not after a session timeout
-        "-p", "group.instance.id=" + group + "-instance", "--audit", audit.toString()));
+        "--instance-id", group + "-instance", "--audit", audit.toString()));
     if (untilDrained) {
       args.add("--until-drained");
     }

@@ -1,5 +1,7 @@
 package io.kcp.it;
 
+import io.kcp.worker.WorkerConfig;
+import io.kcp.core.EngineConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -45,14 +47,13 @@ class WorkerOrderingTest {
   void orderViolationsOnlyWithoutOrdering(Ordering ordering, KafkaSandbox kafka) {
     Path audit = dir.resolve(ordering + ".tsv");
     try (AuditLog log = AuditLog.open(audit)) {
-      WorkerStrategyEngine engine = WorkerStrategy.builder(ConsumerSettings.builder()
+      WorkerStrategyEngine engine = WorkerStrategy.of(
+          EngineConfig.ofDefaults(ConsumerSettings.builder()
               .bootstrapServers(kafka.bootstrapServers())
               .groupId(SharedBroker.uniqueName("ordering-group"))
-              .topics(topic).build())
-          .ordering(ordering)
-          .concurrency(8)
-          .handler(Audit.wrap(r -> Thread.sleep(r.offset() % 4), log)) // 0-3 ms, varies by record
-          .build();
+              .topics(topic).build()),
+          WorkerConfig.custom().ordering(ordering).concurrency(8).build(),
+          Audit.wrap(r -> Thread.sleep(r.offset() % 4), log)); // 0-3 ms, varies by record
       engine.start();
       try {
         await().atMost(Duration.ofSeconds(120)).until(() -> engine.metrics().recordsHandled() >= RECORDS);

@@ -1,5 +1,7 @@
 package io.kcp.it;
 
+import io.kcp.core.EngineConfig;
+import io.kcp.worker.WorkerConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,12 +35,9 @@ class WorkerRebalanceTest {
   @TempDir Path dir;
 
   private static WorkerStrategyEngine instance(ConsumerSettings settings, AuditLog log) {
-    return WorkerStrategy.builder(settings)
-        .ordering(Ordering.KEY)
-        .concurrency(8)
-        .maxInFlight(MAX_IN_FLIGHT)
-        .handler(Audit.wrap(r -> Thread.sleep(1), log))
-        .build();
+    return WorkerStrategy.of(EngineConfig.ofDefaults(settings),
+        WorkerConfig.custom().ordering(Ordering.KEY).concurrency(8).maxInFlight(MAX_IN_FLIGHT).build(),
+        Audit.wrap(r -> Thread.sleep(1), log));
   }
 
   @Test

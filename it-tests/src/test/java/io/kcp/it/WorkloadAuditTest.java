@@ -1,5 +1,6 @@
 package io.kcp.it;
 
+import io.kcp.core.EngineConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -44,7 +45,7 @@ class WorkloadAuditTest {
     try (AuditLog log = AuditLog.open(auditFile)) {
       RecordHandler<String, String> audited = Audit.wrap(r -> {}, log);
       ConsumerEngine engine =
-          SingleThreadConsumer.builder(settings(kafka, topic)).handler(around.apply(audited)).build();
+          SingleThreadConsumer.of(EngineConfig.ofDefaults(settings(kafka, topic)), around.apply(audited));
       engine.start();
       try {
         await().atMost(Duration.ofSeconds(60))

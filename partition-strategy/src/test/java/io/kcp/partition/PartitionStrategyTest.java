@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.kcp.core.ConsumerSettings;
+import io.kcp.core.EngineConfig;
+import io.kcp.core.GroupProtocol;
 import io.kcp.core.ErrorPolicy;
 import io.kcp.core.EngineState;
 import io.kcp.core.InvalidSettingsException;
@@ -56,27 +58,28 @@ class PartitionStrategyTest {
     AtomicInteger creations = new AtomicInteger();
     List<String> handled = new CopyOnWriteArrayList<>();
     PartitionStrategyEngine engine =
-        PartitionStrategy.builder(settings)
-            .threads(2)
-            .restartBackoff(Duration.ofMillis(50), Duration.ofMillis(200))
-            .handler(r -> {
+        PartitionStrategy.of(
+            EngineConfig.custom(settings)
+                .errorPolicy(ErrorPolicy.failFast())
+                .consumerFactory(config -> {
+                  int n = creations.getAndIncrement();
+                  String clientId = (String) config.get("client.id");
+                  if (clientId.endsWith("-0")) {
+                    // slot 0: first life fails on its second record; second life is healthy
+                    return n == 0 ? consumerFor(0, List.of("a", "poison-once", "c"))
+                        : consumerFor(0, List.of("fine"));
+                  }
+                  return consumerFor(1, List.of("x", "y", "z"));
+                })
+                .build(),
+            PartitionConfig.custom().threads(2)
+                .restartBackoff(Duration.ofMillis(50), Duration.ofMillis(200)).build(),
+            r -> {
               if (r.value().equals("poison-once")) {
                 throw new IllegalStateException("downstream down");
               }
               handled.add(r.partition() + ":" + r.value());
-            })
-            .errorPolicy(ErrorPolicy.failFast())
-            .consumerFactory(config -> {
-              int n = creations.getAndIncrement();
-              String clientId = (String) config.get("client.id");
-              if (clientId.endsWith("-0")) {
-                // slot 0: first life fails on its second record; second life is healthy
-                return n == 0 ? consumerFor(0, List.of("a", "poison-once", "c"))
-                    : consumerFor(0, List.of("fine"));
-              }
-              return consumerFor(1, List.of("x", "y", "z"));
-            })
-            .build();
+            });
     engine.start();
 
     await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().restarts() == 1);
@@ -98,15 +101,16 @@ class PartitionStrategyTest {
   void eachThreadGetsItsOwnClientIdAssignorAndOptionallyInstanceId() {
     List<Map<String, Object>> configs = new CopyOnWriteArrayList<>();
     PartitionStrategyEngine engine =
-        PartitionStrategy.builder(settings)
-            .threads(3)
-            .staticMembership(true)
-            .handler(r -> {})
-            .consumerFactory(config -> {
-              configs.add(config);
-              return consumerFor(configs.size() - 1, List.of());
-            })
-            .build();
+        PartitionStrategy.of(
+            EngineConfig.custom(settings)
+                .instanceId("pod-7")
+                .consumerFactory(config -> {
+                  configs.add(config);
+                  return consumerFor(configs.size() - 1, List.of());
+                })
+                .build(),
+            PartitionConfig.ofThreads(3),
+            r -> {});
     engine.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> configs.size() == 3);
     engine.close(Duration.ofSeconds(5));
@@ -114,7 +118,7 @@ class PartitionStrategyTest {
     assertThat(configs).extracting(c -> c.get("client.id"))
         .containsExactlyInAnyOrder("kcp-g-0", "kcp-g-1", "kcp-g-2");
     assertThat(configs).extracting(c -> c.get("group.instance.id"))
-        .containsExactlyInAnyOrder("g-0", "g-1", "g-2");
+        .containsExactlyInAnyOrder("pod-7-0", "pod-7-1", "pod-7-2");
     assertThat(configs).extracting(c -> c.get("partition.assignment.strategy"))
         .containsOnly("org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
   }
@@ -123,14 +127,16 @@ class PartitionStrategyTest {
   void theConsumerProtocolSetsGroupProtocolAndNoAssignor() {
     List<Map<String, Object>> configs = new CopyOnWriteArrayList<>();
     PartitionStrategyEngine engine =
-        PartitionStrategy.builder(settings)
-            .groupProtocol(GroupProtocol.CONSUMER)
-            .handler(r -> {})
-            .consumerFactory(config -> {
-              configs.add(config);
-              return consumerFor(0, List.of());
-            })
-            .build();
+        PartitionStrategy.of(
+            EngineConfig.custom(settings)
+                .groupProtocol(GroupProtocol.CONSUMER)
+                .consumerFactory(config -> {
+                  configs.add(config);
+                  return consumerFor(0, List.of());
+                })
+                .build(),
+            PartitionConfig.ofDefaults(),
+            r -> {});
     engine.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> configs.size() == 1);
     engine.close(Duration.ofSeconds(5));
@@ -141,11 +147,12 @@ class PartitionStrategyTest {
   @Test
   void aStartFailureFailsTheWholeEngineInsteadOfRestarting() {
     PartitionStrategyEngine engine =
-        PartitionStrategy.builder(settings.toBuilder().topics("missing").build())
-            .threads(2)
-            .handler(r -> {})
-            .consumerFactory(config -> consumerFor(0, List.of()))
-            .build();
+        PartitionStrategy.of(
+            EngineConfig.custom(settings.toBuilder().topics("missing").build())
+                .consumerFactory(config -> consumerFor(0, List.of()))
+                .build(),
+            PartitionConfig.ofThreads(2),
+            r -> {});
     engine.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> engine.state() == EngineState.FAILED);
     engine.close(Duration.ofSeconds(5));
@@ -156,17 +163,15 @@ class PartitionStrategyTest {
 
   @Test
   void badSettingsAreListedWithTheirFix() {
-    assertThatThrownBy(() -> PartitionStrategy.builder(settings).threads(0).build())
+    assertThatThrownBy(() -> PartitionConfig.custom().threads(0).build())
         .isInstanceOf(InvalidSettingsException.class)
-        .hasMessageContaining("threads must be at least 1 (got 0)")
-        .hasMessageContaining("handler is required");
-    assertThatThrownBy(() -> PartitionStrategy.builder(settings).handler(r -> {})
+        .hasMessageContaining("threads must be at least 1 (got 0)");
+    assertThatThrownBy(() -> EngineConfig.custom(settings)
             .groupProtocol(GroupProtocol.CONSUMER).assignor("x.Y").build())
         .isInstanceOf(InvalidSettingsException.class)
         .hasMessageContaining("assignor applies to the classic protocol only");
-    assertThatThrownBy(() -> PartitionStrategy.builder(
-                settings.toBuilder().property("group.instance.id", "same").build())
-            .handler(r -> {}).build())
-        .hasMessageContaining("group.instance.id must differ per thread");
+    assertThatThrownBy(() -> EngineConfig.custom(
+                settings.toBuilder().property("group.instance.id", "same").build()).build())
+        .hasMessageContaining("group.instance.id must differ per consumer");
   }
 }

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.kcp.core.CommitPolicy;
 import io.kcp.core.ConsumerSettings;
+import io.kcp.core.EngineConfig;
+import io.kcp.core.RecordHandler;
 import io.kcp.core.ErrorPolicy;
 import io.kcp.core.EngineState;
 import io.kcp.core.InvalidSettingsException;
@@ -48,9 +50,17 @@ class WorkerStrategyTest {
         key == null ? null : key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8))));
   }
 
-  private WorkerStrategy.Builder<String, String> builder(Ordering ordering) {
-    return WorkerStrategy.builder(settings).ordering(ordering).concurrency(8).consumerFactory(c -> mock)
+  private EngineConfig.Builder config() {
+    return EngineConfig.custom(settings).consumerFactory(c -> mock)
         .commitPolicy(CommitPolicy.builder().interval(Duration.ofMillis(10)).build());
+  }
+
+  private WorkerConfig.Builder worker(Ordering ordering) {
+    return WorkerConfig.custom().ordering(ordering).concurrency(8);
+  }
+
+  private WorkerStrategyEngine engine(Ordering ordering, RecordHandler<String, String> handler) {
+    return WorkerStrategy.of(config().build(), worker(ordering).build(), handler);
   }
 
   @Test
@@ -60,7 +70,7 @@ class WorkerStrategyTest {
     AtomicInteger maxParallel = new AtomicInteger();
     AtomicInteger now = new AtomicInteger();
     List<String> order = new CopyOnWriteArrayList<>();
-    WorkerStrategyEngine engine = builder(Ordering.KEY).handler(r -> {
+    WorkerStrategyEngine engine = engine(Ordering.KEY, r -> {
       if (running.computeIfAbsent(r.key(), k -> new AtomicInteger()).incrementAndGet() > 1) {
         overlaps.add(r.key());
       }
@@ -69,7 +79,7 @@ class WorkerStrategyTest {
       order.add(r.key() + r.value());
       now.decrementAndGet();
       running.get(r.key()).decrementAndGet();
-    }).build();
+    });
     for (int i = 0; i < 40; i++) {
       add(i, "k" + (i % 4), String.valueOf(i / 4));
     }
@@ -90,11 +100,11 @@ class WorkerStrategyTest {
   @Test
   void neverCommitsPastAnUnfinishedRecord() throws InterruptedException {
     CountDownLatch release = new CountDownLatch(1);
-    WorkerStrategyEngine engine = builder(Ordering.UNORDERED).handler(r -> {
+    WorkerStrategyEngine engine = engine(Ordering.UNORDERED, r -> {
       if (r.offset() == 0) {
         release.await(10, TimeUnit.SECONDS);
       }
-    }).build();
+    });
     for (int i = 0; i < 10; i++) {
       add(i, "k" + i, "v");
     }
@@ -111,9 +121,9 @@ class WorkerStrategyTest {
   @Test
   void aPartitionOverItsBoundIsPausedAndResumedWhenItDrains() {
     CountDownLatch release = new CountDownLatch(1);
-    WorkerStrategyEngine engine = builder(Ordering.UNORDERED).maxInFlightPerPartition(5).handler(r -> {
-      release.await(10, TimeUnit.SECONDS);
-    }).build();
+    WorkerStrategyEngine engine = WorkerStrategy.of(config().build(),
+        worker(Ordering.UNORDERED).maxInFlightPerPartition(5).build(),
+        r -> release.await(10, TimeUnit.SECONDS));
     for (int i = 0; i < 50; i++) {
       add(i, "k" + i, "v");
     }
@@ -130,7 +140,7 @@ class WorkerStrategyTest {
   @Test
   void naiveCommitsRightAfterPollBeforeAnythingIsProcessed() {
     CountDownLatch release = new CountDownLatch(1);
-    WorkerStrategyEngine engine = builder(Ordering.NAIVE).handler(r -> release.await(10, TimeUnit.SECONDS)).build();
+    WorkerStrategyEngine engine = engine(Ordering.NAIVE, r -> release.await(10, TimeUnit.SECONDS));
     for (int i = 0; i < 10; i++) {
       add(i, "k", "v");
     }
@@ -145,11 +155,12 @@ class WorkerStrategyTest {
 
   @Test
   void aFailingHandlerStopsTheEngineWithoutCommittingPastIt() {
-    WorkerStrategyEngine engine = builder(Ordering.PARTITION).handler(r -> {
-      if (r.offset() == 4) {
-        throw new IllegalStateException("boom");
-      }
-    }).errorPolicy(ErrorPolicy.failFast()).build();
+    WorkerStrategyEngine engine = WorkerStrategy.of(config().errorPolicy(ErrorPolicy.failFast()).build(),
+        worker(Ordering.PARTITION).build(), r -> {
+          if (r.offset() == 4) {
+            throw new IllegalStateException("boom");
+          }
+        });
     for (int i = 0; i < 10; i++) {
       add(i, "k", "v");
     }
@@ -162,14 +173,14 @@ class WorkerStrategyTest {
 
   @Test
   void badSettingsAreListed() {
-    assertThatThrownBy(() -> WorkerStrategy.builder(settings).concurrency(0).build())
+    assertThatThrownBy(() -> WorkerConfig.custom().concurrency(0).maxInFlight(0).build())
         .isInstanceOf(InvalidSettingsException.class)
         .hasMessageContaining("concurrency must be at least 1")
-        .hasMessageContaining("handler is required");
+        .hasMessageContaining("maxInFlightPerPartition and maxInFlight must be at least 1");
     if (WorkerStrategy.virtualThreadsAvailable()) {
-      assertThat(WorkerStrategy.builder(settings).handler(r -> {}).virtualThreads(true).build()).isNotNull();
+      assertThat(WorkerConfig.custom().virtualThreads(true).build().virtualThreads()).isTrue();
     } else {
-      assertThatThrownBy(() -> WorkerStrategy.builder(settings).handler(r -> {}).virtualThreads(true).build())
+      assertThatThrownBy(() -> WorkerConfig.custom().virtualThreads(true).build())
           .hasMessageContaining("virtualThreads needs a Java 21+ runtime");
     }
   }

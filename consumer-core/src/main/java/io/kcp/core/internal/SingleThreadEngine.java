@@ -3,13 +3,19 @@ package io.kcp.core.internal;
 import io.kcp.core.ConsumerEngine;
 import io.kcp.core.ConsumerFactory;
 import io.kcp.core.ConsumerSettings;
+import io.kcp.core.EngineConfig;
+import io.kcp.core.EngineListener;
 import io.kcp.core.EngineMetrics;
 import io.kcp.core.EngineState;
 import io.kcp.core.OffsetLedger;
 import io.kcp.core.spi.ClientMetrics;
-import io.kcp.core.spi.RecordRunner;
 import io.kcp.core.spi.Committer;
 import io.kcp.core.spi.EngineLifecycle;
+import io.kcp.core.spi.Fencing;
+import io.kcp.core.spi.Listeners;
+import io.kcp.core.spi.NanoClock;
+import io.kcp.core.spi.PollLoopSpec;
+import io.kcp.core.spi.RecordRunner;
 import io.kcp.core.spi.StartupCheck;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -19,12 +25,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,39 +41,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The poll loop every strategy shares: one thread owns one consumer, polls, hands records to a
- * {@link RecordRunner} in order (a record waiting for a retry parks its partition, paused,
- * while the others go on), and commits through an {@link OffsetLedger} only what
- * finished. Everything that touches the consumer or the ledger runs on the engine's thread; other
- * threads only flip {@code closing}, call {@code wakeup()} and read counters.
+ * The poll loop of the single-thread engine, and of each thread of the consumer-per-thread
+ * strategy: one thread owns one consumer, polls, and runs each partition's records in offset order
+ * through a {@link RecordRunner}. A record that must wait (a retry's backoff, an open circuit
+ * breaker) parks its partition — the record and the ones fetched behind it — and pauses it, while
+ * the thread goes on with its other partitions. Offsets are committed through an {@link
+ * OffsetLedger}, so only what finished is ever committed.
  *
- * <p>The consumer-per-thread strategy runs N of these in one group; the worker strategy's poll
- * thread extends the same loop with a dispatcher.
+ * <p>Everything that touches the consumer or the ledger runs on the loop's thread; other threads
+ * only request a close (which wakes the consumer) and read counters. Every way out of the loop —
+ * a close, a failed record, an exception from the consumer, a fenced static member — goes through
+ * {@link #finish}: commit what finished, close the consumer, CLOSED or FAILED.
  */
 public final class SingleThreadEngine implements ConsumerEngine {
   private static final Logger LOG = LoggerFactory.getLogger(SingleThreadEngine.class);
   private static final long SAMPLE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  private final PollLoopSpec spec;
   private final ConsumerSettings settings;
+  private final EngineConfig config;
+  private final EngineListener listener;
   private final RecordRunner runner;
   private final ConsumerFactory consumerFactory;
-  private final EngineOptions options;
-  private final LongSupplier nanoTime;
+  private final NanoClock clock;
   private final OffsetLedger ledger;
   private final Committer committer;
-
   private final EngineLifecycle life;
+
   private final AtomicLong handled = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
   /** Partitions whose head record waits for a retry or the breaker, with the records behind it. */
   private final Map<TopicPartition, Parked> parked = new HashMap<>();
-  private volatile int pausedCount;
   private final Map<TopicPartition, Boolean> assigned = new ConcurrentHashMap<>();
+  private volatile int pausedCount;
 
   private volatile Consumer<byte[], byte[]> consumer;
   private volatile int topicPartitions;
   private volatile Map<TopicPartition, Long> recordsLag = Map.of();
-  private Thread thread;
+  private boolean closingConsumer; // poll thread: the final commit is done, the consumer closes
   private long lastSampleNanos; // poll thread
 
   /** A partition's records from its first unfinished one on, waiting (poll thread only). */
@@ -81,33 +92,36 @@ public final class SingleThreadEngine implements ConsumerEngine {
   private enum Progress { EMPTY, PARKED, STOP }
 
   public SingleThreadEngine(
-      ConsumerSettings settings,
+      PollLoopSpec spec,
       RecordRunner runner,
       ConsumerFactory consumerFactory,
-      EngineOptions options,
-      LongSupplier nanoTime,
-      OffsetLedger ledger) {
-    this.settings = settings;
+      NanoClock clock,
+      OffsetLedger ledger,
+      Committer committer,
+      EngineLifecycle life) {
+    this.spec = spec;
+    this.config = spec.config();
+    this.settings = config.settings();
+    this.listener = config.listener();
     this.runner = runner;
     this.consumerFactory = consumerFactory;
-    this.options = options;
-    this.nanoTime = nanoTime;
+    this.clock = clock;
     this.ledger = ledger;
-    this.committer = new Committer(ledger, options.commitPolicy(), nanoTime, runner.telemetry());
-    this.life = new EngineLifecycle(options.threadName());
+    this.committer = committer;
+    this.life = life;
   }
 
   @Override
   public synchronized void start() {
     life.beginStart();
     try {
-      consumer = consumerFactory.create(settings.toConsumerConfig());
+      consumer = consumerFactory.create(config.consumerConfig(spec.index()));
     } catch (RuntimeException e) {
       life.fail(e);
       life.stopped();
       throw e;
     }
-    thread = new Thread(this::run, options.threadName());
+    Thread thread = new Thread(this::run, spec.name());
     life.pollThread(thread);
     thread.start();
   }
@@ -116,14 +130,14 @@ public final class SingleThreadEngine implements ConsumerEngine {
     Consumer<byte[], byte[]> c = consumer;
     try {
       int partitions = StartupCheck.awaitTopics(
-          c, settings, options.missingTopics(), options.startupTimeout(), life.closeSignal());
+          c, settings, config.missingTopics(), config.startupTimeout(), life.closeSignal());
       if (partitions < 0) {
         return; // closed while waiting
       }
       topicPartitions = partitions;
       c.subscribe(settings.topics(), new Listener());
       life.running();
-      while (!life.closing()) {
+      while (!life.stopRequested()) {
         if (!runParked(c)) {
           break;
         }
@@ -132,10 +146,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
         try {
           records = c.poll(pollTimeout());
         } catch (WakeupException e) {
-          if (life.closing()) {
-            break;
-          }
-          continue;
+          continue; // close() woke us: the loop condition says whether to stop
         }
         if (!handleBatch(c, records)) {
           break;
@@ -145,8 +156,8 @@ public final class SingleThreadEngine implements ConsumerEngine {
       }
     } catch (WakeupException e) {
       // close() woke us inside a commit or rebalance: fall through to the final commit
-    } catch (RuntimeException e) {
-      life.fail(e);
+    } catch (Throwable e) {
+      life.fail(Fencing.explain(e, spec));
     } finally {
       finish(c);
     }
@@ -158,7 +169,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
     if (parked.isEmpty()) {
       return max;
     }
-    long now = nanoTime.getAsLong();
+    long now = clock.nanoTime();
     long next = Long.MAX_VALUE;
     for (Parked p : parked.values()) {
       next = Math.min(next, p.dueNanos);
@@ -173,6 +184,9 @@ public final class SingleThreadEngine implements ConsumerEngine {
       List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
       runner.telemetry().consumed(tp, list.size());
       Parked waiting = parked.get(tp);
+      if (movedBack(tp, list.get(0).offset(), waiting)) {
+        waiting = null;
+      }
       if (waiting != null) {
         waiting.records.addAll(list); // fetched before the pause took effect: keep the order
         continue;
@@ -190,12 +204,34 @@ public final class SingleThreadEngine implements ConsumerEngine {
     return true;
   }
 
+  /**
+   * Whether the consumer's position of {@code tp} moved back (a seek, or {@code auto.offset.reset}
+   * after the log was truncated): then the partition starts over from {@code first} — its parked
+   * records are dropped and its ledger is reset — and the records from there are handled again.
+   */
+  private boolean movedBack(TopicPartition tp, long first, Parked waiting) {
+    long last = waiting == null || waiting.records.isEmpty() ? -1 : waiting.records.peekLast().offset();
+    OptionalLong handedOut = ledger.lastHandedOut(tp);
+    if (handedOut.isPresent()) {
+      last = Math.max(last, handedOut.getAsLong());
+    }
+    if (first > last) {
+      return false;
+    }
+    LOG.warn("{}: the position of {} moved back from {} to {} (a seek, or auto.offset.reset after"
+        + " the log was truncated): its records from {} on are handled again", spec.name(), tp,
+        last + 1, first, first);
+    unpark(List.of(tp));
+    ledger.reset(tp);
+    return true;
+  }
+
   /** Runs parked partitions whose wait is over; false when the engine must stop. */
   private boolean runParked(Consumer<byte[], byte[]> c) {
     if (parked.isEmpty()) {
       return true;
     }
-    long now = nanoTime.getAsLong();
+    long now = clock.nanoTime();
     for (TopicPartition tp : new ArrayList<>(parked.keySet())) {
       Parked p = parked.get(tp);
       if (p.dueNanos > now) {
@@ -219,7 +255,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
    */
   private Progress process(Consumer<byte[], byte[]> c, TopicPartition tp, Parked p) {
     while (!p.records.isEmpty()) {
-      if (life.closing()) {
+      if (life.stopRequested()) {
         return Progress.STOP; // the rest is not handed out, so not committed: redelivered later
       }
       ConsumerRecord<byte[], byte[]> record = p.records.peekFirst();
@@ -245,7 +281,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
         }
         case RETRY, WAIT -> {
           p.state = outcome.state();
-          p.dueNanos = nanoTime.getAsLong() + outcome.delayNanos();
+          p.dueNanos = clock.nanoTime() + outcome.delayNanos();
           return Progress.PARKED;
         }
         case FAILED -> {
@@ -261,17 +297,26 @@ public final class SingleThreadEngine implements ConsumerEngine {
   }
 
   /**
-   * Pauses the parked partitions, and all assigned ones while the breaker is OPEN; resumes the
-   * rest. Re-applied every round, so partitions assigned by a rebalance are paused too.
+   * Pauses the parked partitions, and every assigned one while the breaker is OPEN, or HALF_OPEN
+   * with records waiting (they are its trials, within the calls it permits); resumes the rest.
+   * A HALF_OPEN breaker with nothing waiting pauses nothing, so fresh records come and are tried;
+   * an OPEN one with nothing waiting is asked for a permission now and then, so that it moves on
+   * even without automatic transition. Re-applied every round, so partitions assigned by a
+   * rebalance are paused too.
    */
   private void applyPauses(Consumer<byte[], byte[]> c) {
     boolean open = runner.breakerOpen();
-    if (!open && parked.isEmpty() && pausedCount == 0) {
+    if (open && parked.isEmpty()) {
+      runner.nudgeBreaker();
+      open = runner.breakerOpen();
+    }
+    boolean hold = open || (!parked.isEmpty() && runner.breakerHalfOpen());
+    if (!hold && parked.isEmpty() && pausedCount == 0) {
       return; // the usual round: nothing to pause, nothing paused (no copies of the assignment)
     }
     Set<TopicPartition> assignment = c.assignment();
     Set<TopicPartition> want = new HashSet<>();
-    if (open) {
+    if (hold) {
       want.addAll(assignment);
     } else {
       for (TopicPartition tp : parked.keySet()) {
@@ -304,7 +349,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
     pausedCount = count;
   }
 
-  /** Drops parked records of partitions that went away: they were not finished, so not committed. */
+  /** Drops parked records of these partitions: they were not finished, so not committed. */
   private void unpark(Collection<TopicPartition> partitions) {
     for (TopicPartition tp : partitions) {
       Parked p = parked.remove(tp);
@@ -317,7 +362,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
 
   /** Copies the client's {@code records-lag} per partition, about once a second (poll thread). */
   private void sampleClientMetrics(Consumer<byte[], byte[]> c) {
-    long now = nanoTime.getAsLong();
+    long now = clock.nanoTime();
     if (now - lastSampleNanos < SAMPLE_EVERY_NANOS) {
       return;
     }
@@ -325,15 +370,20 @@ public final class SingleThreadEngine implements ConsumerEngine {
     recordsLag = ClientMetrics.recordsLag(c);
   }
 
+  /** Every way out of the loop ends here: commit what finished, close the consumer, stop. */
   private void finish(Consumer<byte[], byte[]> c) {
     try {
       committer.commitAllSync(c, life.closeTimeout());
+    } catch (Throwable e) {
+      life.fail(Fencing.explain(e, spec));
     } finally {
+      closingConsumer = true;
       try {
         c.close(life.closeTimeout());
       } catch (RuntimeException e) {
-        LOG.warn("closing the consumer failed: {}", e.toString());
+        LOG.warn("{}: closing the consumer failed: {}", spec.name(), e.toString());
       }
+      unpark(new ArrayList<>(parked.keySet()));
       assigned.clear();
       recordsLag = Map.of();
       runner.telemetry().paused(-pausedCount);
@@ -365,41 +415,55 @@ public final class SingleThreadEngine implements ConsumerEngine {
 
   @Override
   public EngineMetrics metrics() {
-    EngineState s = life.state();
     int assignedNow = assigned.size();
-    boolean running = s == EngineState.RUNNING;
-    return new EngineMetrics(
-        handled.get(),
-        runner.failures(),
-        inFlight.get(),
-        committer.commits(),
-        committer.failures(),
-        committer.latencyAvgMillis(),
-        committer.latencyMaxMillis(),
-        1,
-        running && assignedNow == 0 ? 1 : 0,
-        0,
-        topicPartitions,
-        assignedNow,
-        committer.committed(),
-        recordsLag,
-        runner.retries(),
-        runner.deadLettered(),
-        pausedCount);
+    return EngineMetrics.builder()
+        .recordsHandled(handled.get())
+        .recordsFailed(runner.failures())
+        .inFlight(inFlight.get())
+        .commits(committer.commits())
+        .commitFailures(committer.failures())
+        .commitLatencyAvgMillis(committer.latencyAvgMillis())
+        .commitLatencyMaxMillis(committer.latencyMaxMillis())
+        .consumers(1)
+        .idleConsumers(life.state() == EngineState.RUNNING && assignedNow == 0 ? 1 : 0)
+        .topicPartitions(topicPartitions)
+        .assignedPartitions(assignedNow)
+        .committedOffsets(committer.committed())
+        .recordsLag(recordsLag)
+        .retries(runner.retries())
+        .deadLettered(runner.deadLettered())
+        .pausedPartitions(pausedCount)
+        .build();
   }
 
+  /**
+   * The rebalance listener: runs inside {@code poll()} (or {@code close()}) on the loop's thread,
+   * between records, so nothing is running. A failure here (a fenced commit) fails the engine
+   * instead of escaping into the consumer.
+   */
   private final class Listener implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      // Runs inside poll() on the engine thread: nothing is in flight between records.
-      unpark(partitions);
-      committer.commitSync(consumer, ledger.revoke(partitions), life.closeTimeout());
-      partitions.forEach(assigned::remove);
+      long started = clock.nanoTime();
+      try {
+        unpark(partitions);
+        if (closingConsumer) {
+          ledger.revoke(partitions); // the final commit is done
+        } else {
+          committer.commitSync(consumer, ledger.revoke(partitions), life.closeTimeout());
+        }
+      } catch (Throwable e) {
+        life.fail(Fencing.explain(e, spec));
+      } finally {
+        partitions.forEach(assigned::remove);
+      }
+      Listeners.revoked(listener, partitions, Duration.ofNanos(clock.nanoTime() - started), spec.name());
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       partitions.forEach(tp -> assigned.put(tp, Boolean.TRUE));
+      Listeners.assigned(listener, partitions, spec.name());
     }
 
     @Override
@@ -407,6 +471,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
       unpark(partitions);
       ledger.forget(partitions); // someone else may own them already: commit nothing
       partitions.forEach(assigned::remove);
+      Listeners.lost(listener, partitions, spec.name());
     }
   }
 }

@@ -55,16 +55,25 @@ public final class EngineLifecycle {
     state.compareAndSet(EngineState.STARTING, EngineState.RUNNING);
   }
 
-  /** Records the first failure and turns FAILED. */
+  /**
+   * Records the first failure and turns FAILED. FAILED means stopped: the poll loop checks {@link
+   * #stopRequested()} every round and leaves, commits what finished and closes its consumer.
+   */
   public void fail(Throwable e) {
-    failure.compareAndSet(null, e);
+    if (failure.compareAndSet(null, e)) {
+      LOG.error("{}: {}", name, e.getMessage());
+    }
     state.set(EngineState.FAILED);
-    LOG.error("{}: {}", name, e.getMessage());
   }
 
   /** Whether a close was requested. */
   public boolean closing() {
     return closeSignal.getCount() == 0;
+  }
+
+  /** Whether the poll loop must stop: a close was requested or the engine failed. */
+  public boolean stopRequested() {
+    return closeSignal.getCount() == 0 || state.get() == EngineState.FAILED;
   }
 
   /** Counted down when a close is requested: waits (e.g. for a missing topic) end on it. */

@@ -3,12 +3,10 @@ package io.kcp.core.spi;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.kcp.core.ConsumerSettings;
+import io.kcp.core.EngineConfig;
 import io.kcp.core.ErrorPolicy;
-import io.kcp.core.ProducerContext;
-import io.kcp.core.RecordHandler;
 import io.kcp.core.internal.DeadLetters;
 import io.kcp.core.internal.RecordFailedException;
-import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
@@ -16,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -33,7 +32,8 @@ import org.apache.kafka.common.TopicPartition;
  * the tail of a topic do not.
  *
  * <p>Thread-safe: call {@link #run} from any worker; a record's attempts are sequential, passing
- * its {@link RetryState} along.
+ * its {@link RetryState} along. Each poll loop has its own runner; the loops of one engine share
+ * its breaker.
  */
 public final class RecordRunner implements AutoCloseable {
   /** How long a record waits before asking an OPEN breaker again. */
@@ -127,19 +127,13 @@ public final class RecordRunner implements AutoCloseable {
     }
   }
 
-  private interface Prepared {
-    void handle() throws Exception;
-  }
-
-  private interface Stage {
-    Prepared prepare(ConsumerRecord<byte[], byte[]> raw);
-  }
-
-  private final Stage stage;
+  private final DecodingHandler handling;
   private final ConsumerTelemetry telemetry;
   private final Retry retry;
   private final CircuitBreaker breaker;
+  private final int halfOpenTrials;
   private final DeadLetters deadLetters;
+  private final BooleanSupplier closing;
   private final AtomicLong retries = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong attempts = new AtomicLong();
@@ -147,53 +141,61 @@ public final class RecordRunner implements AutoCloseable {
   private final long outageGraceNanos;
 
   private RecordRunner(
-      Stage stage,
+      DecodingHandler handling,
       ConsumerTelemetry telemetry,
       ErrorPolicy policy,
       Optional<CircuitBreaker> breaker,
       ConsumerSettings settings,
-      String name) {
-    this.stage = stage;
+      String name,
+      BooleanSupplier closing) {
+    this.handling = handling;
     this.telemetry = telemetry;
     this.retry = Retry.of(name, policy.retryConfig());
     this.breaker = breaker.orElse(null);
+    this.halfOpenTrials = this.breaker == null ? Integer.MAX_VALUE
+        : Math.max(1, this.breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState());
     this.outageGraceNanos = policy.outageGrace().toNanos();
     this.deadLetters = new DeadLetters(policy, settings, name);
+    this.closing = closing;
   }
 
   /**
-   * A runner for one engine: its breaker comes from {@link ErrorPolicy#newCircuitBreaker} (the
-   * policy's own instance when it has one, which is how an engine's threads share one breaker)
-   * and its telemetry from {@code openTelemetry}.
+   * A runner for one poll loop.
    *
-   * @param decoder the user's deserializers
-   * @param handler the user's handler
-   * @param policy retries, dead-letter topic, breaker
-   * @param openTelemetry where spans and metrics go
-   * @param producerContext how process spans relate to the producer's context
-   * @param settings for the dead-letter producer's connection and the group name
-   * @param name names the breaker, the retry and the dead-letter clients
+   * @param handling the user's deserializers and handler
+   * @param config the engine's config: error policy, settings (for the dead-letter producer and
+   *     the group name)
+   * @param name names the retry and the dead-letter clients
+   * @param breaker the engine's circuit breaker ({@link ErrorPolicy#newCircuitBreaker}, made once
+   *     per engine and shared by its loops), or empty
+   * @param telemetry where spans and metrics go
+   * @param closing whether the engine is closing: only then is an interrupted handler "not
+   *     finished" rather than a failed attempt
    */
-  public static <K, V> RecordRunner create(
-      RecordDecoder<K, V> decoder,
-      RecordHandler<K, V> handler,
-      ErrorPolicy policy,
-      OpenTelemetry openTelemetry,
-      ProducerContext producerContext,
-      ConsumerSettings settings,
-      String name) {
-    Objects.requireNonNull(decoder, "decoder");
-    Objects.requireNonNull(handler, "handler");
-    Stage stage = raw -> {
-      ConsumerRecord<K, V> record = decoder.decode(raw);
-      return () -> handler.handle(record);
-    };
-    return new RecordRunner(stage, ConsumerTelemetry.create(openTelemetry, settings.groupId(), producerContext),
-        policy, policy.newCircuitBreaker(name), settings, name);
+  public static RecordRunner create(
+      DecodingHandler handling,
+      EngineConfig config,
+      String name,
+      Optional<CircuitBreaker> breaker,
+      ConsumerTelemetry telemetry,
+      BooleanSupplier closing) {
+    return new RecordRunner(
+        Objects.requireNonNull(handling, "handling"),
+        Objects.requireNonNull(telemetry, "telemetry"),
+        config.errorPolicy(),
+        Objects.requireNonNull(breaker, "breaker"),
+        config.settings(),
+        Objects.requireNonNull(name, "name"),
+        Objects.requireNonNull(closing, "closing"));
   }
 
   /**
-   * Runs one attempt of {@code raw}.
+   * Runs one attempt of {@code raw}. Whatever the handler throws — an exception or an {@code
+   * Error} such as {@code AssertionError}, {@code StackOverflowError} or {@code
+   * NoClassDefFoundError} — is a failed attempt that the error policy retries or dead-letters;
+   * an interrupt is "not finished" only while the engine is closing, and is cleared otherwise.
+   * Only a failing JVM ({@code OutOfMemoryError}, {@code InternalError}) stops the engine, as
+   * {@link Kind#FAILED}: the record is not to blame, and retrying it would hide the trouble.
    *
    * @param state null for the first attempt, else the state from the previous outcome
    */
@@ -213,30 +215,40 @@ public final class RecordRunner implements AutoCloseable {
     TopicPartition tp = new TopicPartition(raw.topic(), raw.partition());
     Span span = telemetry.startProcess(raw, attempt);
     long started = System.nanoTime();
-    Prepared prepared;
+    DecodingHandler.Call call;
     try (Scope ignored = span.makeCurrent()) {
       try {
-        prepared = stage.prepare(raw);
-      } catch (RuntimeException e) {
+        call = handling.prepare(raw);
+      } catch (Throwable e) {
+        if (isFatal(e)) {
+          releasePermission();
+          telemetry.endProcess(span, tp, System.nanoTime() - started, e);
+          return fatal(raw, tp, e);
+        }
         // not the downstream's fault: no breaker accounting, no retry
         failures.incrementAndGet();
-        if (breaker != null) {
-          breaker.releasePermission();
-        }
+        releasePermission();
         telemetry.endProcess(span, tp, System.nanoTime() - started, e);
         long now = System.currentTimeMillis();
         return deadLetter(raw, tp, e, attempt, now, now, "decode");
       }
       try {
-        prepared.handle();
-      } catch (Exception e) {
+        call.handle();
+      } catch (Throwable e) {
         long nanos = System.nanoTime() - started;
-        if (e instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
-          if (breaker != null) {
-            breaker.releasePermission();
-          }
+        boolean interrupted = e instanceof InterruptedException || Thread.currentThread().isInterrupted();
+        if (interrupted && closing.getAsBoolean()) {
+          releasePermission();
           telemetry.endProcess(span, tp, nanos, e);
           return Outcome.INTERRUPTED;
+        }
+        if (interrupted) {
+          Thread.interrupted(); // not the engine's doing: a failed attempt, on a thread that goes on
+        }
+        if (isFatal(e)) {
+          releasePermission();
+          telemetry.endProcess(span, tp, nanos, e);
+          return fatal(raw, tp, e);
         }
         failures.incrementAndGet();
         telemetry.endProcess(span, tp, nanos, e);
@@ -271,6 +283,24 @@ public final class RecordRunner implements AutoCloseable {
     }
   }
 
+  /** A failing JVM, not a failing record: everything but a stack overflow among the VM errors. */
+  private static boolean isFatal(Throwable e) {
+    return e instanceof VirtualMachineError && !(e instanceof StackOverflowError);
+  }
+
+  private Outcome fatal(ConsumerRecord<byte[], byte[]> raw, TopicPartition tp, Throwable e) {
+    failures.incrementAndGet();
+    return new Outcome(Kind.FAILED, 0, null, new RecordFailedException("the JVM failed ("
+        + e.getClass().getSimpleName() + ") while handling " + tp + " offset " + raw.offset()
+        + ": the engine stops rather than retry or dead-letter a record that is not to blame", e));
+  }
+
+  private void releasePermission() {
+    if (breaker != null) {
+      breaker.releasePermission();
+    }
+  }
+
   private RetryState newState() {
     RetryState s = new RetryState(retry.asyncContext());
     s.firstFailureMs = System.currentTimeMillis();
@@ -278,7 +308,7 @@ public final class RecordRunner implements AutoCloseable {
     return s;
   }
 
-  private Outcome failed(ConsumerRecord<byte[], byte[]> raw, TopicPartition tp, Exception e, RetryState state) {
+  private Outcome failed(ConsumerRecord<byte[], byte[]> raw, TopicPartition tp, Throwable e, RetryState state) {
     RetryState s = state != null ? state : newState();
     long now = System.currentTimeMillis();
     s.attempts++;
@@ -295,7 +325,7 @@ public final class RecordRunner implements AutoCloseable {
   private Outcome deadLetter(
       ConsumerRecord<byte[], byte[]> raw,
       TopicPartition tp,
-      Exception e,
+      Throwable e,
       int attempts,
       long firstMs,
       long lastMs,
@@ -325,9 +355,38 @@ public final class RecordRunner implements AutoCloseable {
     return s == CircuitBreaker.State.OPEN || s == CircuitBreaker.State.FORCED_OPEN;
   }
 
-  /** The breaker, if any. */
-  public Optional<CircuitBreaker> breaker() {
-    return Optional.ofNullable(breaker);
+  /**
+   * Whether the breaker lets every record through: no breaker, or CLOSED (or disabled). While it
+   * is not, an engine keeps its partitions paused and runs only the records already waiting.
+   */
+  public boolean breakerClosed() {
+    if (breaker == null) {
+      return true;
+    }
+    CircuitBreaker.State s = breaker.getState();
+    return s == CircuitBreaker.State.CLOSED || s == CircuitBreaker.State.DISABLED
+        || s == CircuitBreaker.State.METRICS_ONLY;
+  }
+
+  /**
+   * Lets a breaker without automatic transition leave OPEN once its wait is over, when no record
+   * is waiting to ask it (resilience4j moves OPEN to HALF_OPEN only when asked for a permission):
+   * asks, and gives the permission back. Does nothing in any other state.
+   */
+  public void nudgeBreaker() {
+    if (breaker != null && breaker.getState() == CircuitBreaker.State.OPEN && breaker.tryAcquirePermission()) {
+      breaker.releasePermission();
+    }
+  }
+
+  /** Whether the breaker is HALF_OPEN: it lets only {@link #halfOpenTrials()} calls through. */
+  public boolean breakerHalfOpen() {
+    return breaker != null && breaker.getState() == CircuitBreaker.State.HALF_OPEN;
+  }
+
+  /** The calls the breaker permits while HALF_OPEN (its trials); unbounded without a breaker. */
+  public int halfOpenTrials() {
+    return halfOpenTrials;
   }
 
   /** The telemetry this runner reports to (engines use it for commits and gauges). */

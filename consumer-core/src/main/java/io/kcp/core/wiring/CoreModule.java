@@ -2,43 +2,57 @@ package io.kcp.core.wiring;
 
 import dagger.Module;
 import dagger.Provides;
-import io.kcp.core.ConsumerFactory;
-import io.kcp.core.ConsumerSettings;
 import io.kcp.core.OffsetLedger;
+import io.kcp.core.spi.Committer;
+import io.kcp.core.spi.ConsumerTelemetry;
+import io.kcp.core.spi.EngineLifecycle;
+import io.kcp.core.spi.NanoClock;
+import io.kcp.core.spi.PollLoopSpec;
 import io.kcp.core.spi.RecordRunner;
-import io.kcp.core.internal.SingleThreadEngine;
-import io.kcp.core.internal.EngineOptions;
-import java.util.function.LongSupplier;
 
 /**
- * Bindings every engine shares: the clock and a fresh {@link OffsetLedger} per engine. Public so
- * that users who do use Dagger can include it in their own components.
+ * The parts every poll loop has, one each per engine scope: its life cycle, its offset ledger,
+ * its telemetry, the runner that applies the error policy around the handler, and the committer.
+ * Needs a {@link PollLoopSpec}, a {@link NanoClock} ({@link SystemClockModule}) and, for the
+ * engines, a {@code ConsumerFactory} ({@link ConfiguredConsumersModule}). Public so that users who
+ * wire with Dagger can include it; a test component swaps the clock and the consumers.
  */
 @Module
 public final class CoreModule {
   private CoreModule() {}
 
-  /** Monotonic nanoseconds; a test component can bind a fake clock instead. */
   @Provides
-  static LongSupplier nanoTime() {
-    return System::nanoTime;
+  @EngineScope
+  static EngineLifecycle lifecycle(PollLoopSpec spec) {
+    return new EngineLifecycle(spec.name());
   }
 
-  /** One ledger per engine: it belongs to the engine's poll thread. */
+  /** One ledger per poll loop: it belongs to the loop's thread. */
   @Provides
+  @EngineScope
   static OffsetLedger ledger() {
     return new OffsetLedger();
   }
 
   @Provides
-  static SingleThreadEngine singleThreadEngine(
-      ConsumerSettings settings,
-      RecordRunner runner,
-      ConsumerFactory consumerFactory,
-      EngineOptions options,
-      LongSupplier nanoTime,
-      OffsetLedger ledger) {
-    return new SingleThreadEngine(
-        settings, runner, consumerFactory, options, nanoTime, ledger);
+  @EngineScope
+  static ConsumerTelemetry telemetry(PollLoopSpec spec) {
+    return ConsumerTelemetry.create(
+        spec.config().openTelemetry(), spec.group(), spec.config().producerContext());
+  }
+
+  @Provides
+  @EngineScope
+  static RecordRunner runner(PollLoopSpec spec, ConsumerTelemetry telemetry, EngineLifecycle life) {
+    return RecordRunner.create(
+        spec.handling(), spec.config(), spec.name(), spec.breaker(), telemetry, life::closing);
+  }
+
+  @Provides
+  @EngineScope
+  static Committer committer(
+      OffsetLedger ledger, PollLoopSpec spec, NanoClock clock, ConsumerTelemetry telemetry) {
+    return Committer.create(ledger, spec.config().commitPolicy(), clock, telemetry, spec.group(),
+        spec.groupInstanceId());
   }
 }

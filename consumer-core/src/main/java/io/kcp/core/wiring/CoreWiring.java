@@ -1,26 +1,17 @@
 package io.kcp.core.wiring;
 
 import io.kcp.core.ConsumerEngine;
-import io.kcp.core.ConsumerFactory;
-import io.kcp.core.ConsumerSettings;
-import io.kcp.core.spi.RecordRunner;
-import io.kcp.core.internal.EngineOptions;
+import io.kcp.core.spi.PollLoopSpec;
 
 /**
- * The door between the hand-written builders of the api package and the Dagger components, which
- * stay package-private. Not meant to be called by users: use {@code SingleThreadConsumer.builder}.
+ * The door between the hand-written factories of the api package and the Dagger components, which
+ * stay package-private. Not meant to be called by users: use {@code SingleThreadConsumer.of}.
  */
 public final class CoreWiring {
   private CoreWiring() {}
 
-  /** Builds a single-thread engine through its Dagger component. */
-  public static ConsumerEngine singleThreadEngine(
-      ConsumerSettings settings,
-      RecordRunner runner,
-      ConsumerFactory consumerFactory,
-      EngineOptions options) {
-    return DaggerSingleThreadComponent.factory()
-        .create(settings, runner, consumerFactory, options)
-        .engine();
+  /** Builds a single-thread poll loop through its Dagger component. */
+  public static ConsumerEngine singleThreadEngine(PollLoopSpec spec) {
+    return DaggerSingleThreadComponent.factory().create(spec).engine();
   }
 }

@@ -4,6 +4,9 @@ import io.kcp.core.ConsumerEngine;
 import io.kcp.core.EngineMetrics;
 import io.kcp.core.EngineStartException;
 import io.kcp.core.EngineState;
+import io.kcp.core.InstanceIdConflictException;
+import io.kcp.core.spi.NanoClock;
+import io.kcp.partition.PartitionConfig;
 import io.kcp.partition.PartitionStrategyEngine;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,15 +15,15 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntFunction;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * N poll loops in one group, and a supervisor thread that restarts a failed one with exponential
  * backoff while the others keep consuming. A start failure (unreachable cluster, missing topic)
- * fails the whole engine: the same settings would fail the same way on every restart.
+ * fails the whole engine: the same settings would fail the same way on every restart; so does a
+ * static member fenced by another instance holding its {@code group.instance.id}: restarting it
+ * would fence the other in turn, forever.
  */
 public final class PartitionEngine implements PartitionStrategyEngine {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionEngine.class);
@@ -29,11 +32,11 @@ public final class PartitionEngine implements PartitionStrategyEngine {
   private static final long HEALTHY_AFTER_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   private final int threads;
-  private final IntFunction<ConsumerEngine> slotFactory;
+  private final PollLoops loops;
   private final long backoffNanos;
   private final long maxBackoffNanos;
   private final String name;
-  private final LongSupplier nanoTime;
+  private final NanoClock clock;
 
   private final ConsumerEngine[] slots;
   private final long[] restartAt;
@@ -47,19 +50,13 @@ public final class PartitionEngine implements PartitionStrategyEngine {
   private volatile boolean warnedIdle;
   private Thread supervisor;
 
-  public PartitionEngine(
-      int threads,
-      IntFunction<ConsumerEngine> slotFactory,
-      Duration backoff,
-      Duration maxBackoff,
-      String name,
-      LongSupplier nanoTime) {
-    this.threads = threads;
-    this.slotFactory = slotFactory;
-    this.backoffNanos = backoff.toNanos();
-    this.maxBackoffNanos = maxBackoff.toNanos();
+  public PartitionEngine(PartitionConfig config, PollLoops loops, String name, NanoClock clock) {
+    this.threads = config.threads();
+    this.loops = loops;
+    this.backoffNanos = config.restartBackoff().toNanos();
+    this.maxBackoffNanos = config.maxRestartBackoff().toNanos();
     this.name = name;
-    this.nanoTime = nanoTime;
+    this.clock = clock;
     this.slots = new ConsumerEngine[threads];
     this.restartAt = new long[threads];
     this.startedAt = new long[threads];
@@ -72,8 +69,8 @@ public final class PartitionEngine implements PartitionStrategyEngine {
       throw new IllegalStateException("engine already started (state " + state.get() + ")");
     }
     for (int i = 0; i < threads; i++) {
-      slots[i] = slotFactory.apply(i);
-      startedAt[i] = nanoTime.getAsLong();
+      slots[i] = loops.create(i);
+      startedAt[i] = clock.nanoTime();
       slots[i].start();
     }
     supervisor = new Thread(this::supervise, name + "-supervisor");
@@ -102,17 +99,17 @@ public final class PartitionEngine implements PartitionStrategyEngine {
     if (state.get().isTerminal() || state.get() == EngineState.CLOSING) {
       return false;
     }
-    long now = nanoTime.getAsLong();
+    long now = clock.nanoTime();
     boolean allRunning = true;
     boolean anyDown = false;
     for (int i = 0; i < threads; i++) {
       ConsumerEngine slot = slots[i];
       EngineState s = slot.state();
-      if (s == EngineState.FAILED) {
+      if (s.isTerminal()) { // FAILED, or (never expected) stopped by itself: restart it
         anyDown = true;
         allRunning = false;
         Throwable cause = slot.failure().orElse(null);
-        if (cause instanceof EngineStartException) {
+        if (cause instanceof EngineStartException || cause instanceof InstanceIdConflictException) {
           lastFailure.set(cause);
           failAll();
           return false;
@@ -129,7 +126,7 @@ public final class PartitionEngine implements PartitionStrategyEngine {
           retired = EngineMetrics.combine(List.of(retired, asRetired(slot.metrics())), 0);
           restarts++;
           restartAt[i] = 0;
-          slots[i] = slotFactory.apply(i);
+          slots[i] = loops.create(i);
           startedAt[i] = now;
           slots[i].start();
         }
@@ -149,9 +146,8 @@ public final class PartitionEngine implements PartitionStrategyEngine {
 
   /** Counters of a replaced thread keep counting; its gauges (in flight, assigned) do not. */
   private static EngineMetrics asRetired(EngineMetrics m) {
-    return new EngineMetrics(m.recordsHandled(), m.recordsFailed(), 0, m.commits(),
-        m.commitFailures(), m.commitLatencyAvgMillis(), m.commitLatencyMaxMillis(), 0, 0, 0,
-        0, 0, m.committedOffsets(), java.util.Map.of(), m.retries(), m.deadLettered(), 0);
+    return m.toBuilder().inFlight(0).consumers(0).idleConsumers(0).restarts(0).topicPartitions(0)
+        .assignedPartitions(0).recordsLag(java.util.Map.of()).pausedPartitions(0).build();
   }
 
   private void warnIfIdle() {

@@ -2,21 +2,21 @@ package io.kcp.partition.wiring;
 
 import dagger.BindsInstance;
 import dagger.Component;
-import io.kcp.core.ConsumerEngine;
-import io.kcp.core.wiring.CoreModule;
+import io.kcp.core.spi.PollLoopSpec;
+import io.kcp.core.wiring.EngineScope;
+import io.kcp.core.wiring.SystemClockModule;
+import io.kcp.partition.PartitionConfig;
 import io.kcp.partition.internal.PartitionEngine;
-import java.util.function.IntFunction;
 
 /** Assembles a {@link PartitionEngine}; reached only through {@link PartitionWiring}. */
-@Component(modules = {CoreModule.class, PartitionModule.class})
+@EngineScope
+@Component(modules = {PartitionModule.class, SystemClockModule.class})
 interface PartitionComponent {
 
   PartitionEngine engine();
 
   @Component.Factory
   interface Factory {
-    PartitionComponent create(
-        @BindsInstance PartitionModule.Config config,
-        @BindsInstance IntFunction<ConsumerEngine> slotFactory);
+    PartitionComponent create(@BindsInstance PollLoopSpec base, @BindsInstance PartitionConfig config);
   }
 }

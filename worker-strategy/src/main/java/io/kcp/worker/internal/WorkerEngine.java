@@ -2,153 +2,154 @@ package io.kcp.worker.internal;
 
 import io.kcp.core.ConsumerFactory;
 import io.kcp.core.ConsumerSettings;
+import io.kcp.core.EngineConfig;
+import io.kcp.core.EngineListener;
 import io.kcp.core.EngineMetrics;
 import io.kcp.core.EngineState;
 import io.kcp.core.OffsetLedger;
 import io.kcp.core.spi.ClientMetrics;
 import io.kcp.core.spi.Committer;
 import io.kcp.core.spi.EngineLifecycle;
+import io.kcp.core.spi.Fencing;
+import io.kcp.core.spi.Listeners;
+import io.kcp.core.spi.NanoClock;
+import io.kcp.core.spi.PollLoopSpec;
 import io.kcp.core.spi.RecordRunner;
 import io.kcp.core.spi.StartupCheck;
-import io.kcp.worker.Ordering;
+import io.kcp.worker.WorkerConfig;
 import io.kcp.worker.WorkerMetrics;
 import io.kcp.worker.WorkerStrategyEngine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One poll thread, a pool of workers. The poll thread is the only one that touches the consumer,
- * the ledger and the dispatcher: it hands records out, starts them through the dispatcher (which
- * holds back records whose partition or key is busy), drains the workers' completions from a
+ * One poll thread, a pool of workers, records run in the order a {@link Dispatcher} allows. The
+ * poll thread is the only one that touches the consumer, the ledger and the lanes: it hands
+ * records out, starts those their lane admits, takes the workers' completed {@link Work} from a
  * queue, commits what the ledger calls safe, and pauses partitions whose backlog is over the
  * bound. It never blocks on a worker, so {@code max.poll.interval.ms} holds however slow the
  * handler is.
  *
- * <p>{@link Ordering#NAIVE} skips the ledger on purpose: it commits the polled offsets right after
- * {@code poll()} and hands everything to the pool.
+ * <p>What the engine holds returns to nothing by itself: the records in flight are the ledger's
+ * (a revoked, lost or reset partition's records leave it with the partition), a queued record of a
+ * partition the engine no longer owns is cancelled when a worker picks it up (its {@link
+ * PartitionState#epoch}), and a revoke waits only for the records actually running. Every way out
+ * of the loop — a close, a failed record, an exception from the consumer — goes through {@link
+ * #shutdown}: drain (bounded, once), commit, close the consumer, CLOSED or FAILED.
  */
-public final class WorkerEngine implements WorkerStrategyEngine {
+public final class WorkerEngine implements WorkerStrategyEngine, Work.Runner {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerEngine.class);
   private static final long SAMPLE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-  /** Longest wait for a completion before polling again while work is in flight. */
-  private static final Duration BUSY_WAIT = Duration.ofMillis(5);
+  /** Longest wait for a completion before polling again while work is running. */
+  private static final long BUSY_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  /** Longest single wait while draining, so that the drain's clock is read often. */
+  private static final long DRAIN_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-  /** What a worker reports back to the poll thread. */
-  private record Completion(
-      ConsumerRecord<byte[], byte[]> record,
-      Dispatcher.Lane lane,
-      int generation,
-      RecordRunner.Outcome outcome,
-      long waitNanos,
-      long handlerNanos) {}
-
-  /** A record waiting for its retry (or for the breaker); its lane stays busy meanwhile. */
-  private record Scheduled(
-      ConsumerRecord<byte[], byte[]> record,
-      TopicPartition tp,
-      int generation,
-      RecordRunner.RetryState state,
-      long dueNanos) {}
-
+  private final PollLoopSpec spec;
+  private final EngineConfig config;
   private final ConsumerSettings settings;
+  private final WorkerConfig worker;
+  private final EngineListener listener;
   private final RecordRunner runner;
   private final ConsumerFactory consumerFactory;
-  private final WorkerConfig config;
-  private final LongSupplier nanoTime;
+  private final NanoClock clock;
   private final OffsetLedger ledger;
   private final Committer committer;
+  private final EngineLifecycle life;
   private final Dispatcher dispatcher;
+  private final Workers workers;
   private final Semaphore permits;
 
-  private final EngineLifecycle life;
-  private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<Work> completions = new LinkedBlockingQueue<>();
   private final AtomicLong handled = new AtomicLong();
-  private final AtomicLong inFlight = new AtomicLong();
   private final AtomicLong waitNanos = new AtomicLong();
   private final AtomicLong handlerNanos = new AtomicLong();
-  private final AtomicLong naiveCommits = new AtomicLong();
   private final Map<TopicPartition, Boolean> assigned = new ConcurrentHashMap<>();
 
   // poll-thread state
-  private final Map<TopicPartition, Integer> generation = new HashMap<>();
-  private final Map<TopicPartition, Integer> running = new HashMap<>();
-  private final Set<TopicPartition> paused = new HashSet<>();
-  private final PriorityQueue<Scheduled> scheduled =
-      new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos(), b.dueNanos()));
+  private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+  private final PriorityQueue<Work> scheduled =
+      new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos, b.dueNanos));
+  private final List<TopicPartition> toPause = new ArrayList<>();
+  private final List<TopicPartition> toResume = new ArrayList<>();
+  private int outstanding; // submitted to the workers, completion not applied yet
+  private int probes; // records tried while the breaker is not CLOSED, not completed yet
+  private int pausedNow;
   private boolean pausedForTotal;
+  private boolean shuttingDown;
   private long lastProbeNanos;
   private long lastSampleNanos;
 
   private volatile Consumer<byte[], byte[]> consumer;
-  private volatile ExecutorService workers;
+  private volatile ExecutorService executor;
   private volatile int topicPartitions;
   private volatile int pausedCount;
+  private volatile long inFlightNow;
   private volatile long backlogTotal;
   private volatile Map<TopicPartition, Long> recordsLag = Map.of();
   private volatile Map<TopicPartition, Integer> inFlightSnapshot = Map.of();
-  private Thread pollThread;
 
   public WorkerEngine(
-      ConsumerSettings settings,
+      PollLoopSpec spec,
+      WorkerConfig worker,
       RecordRunner runner,
       ConsumerFactory consumerFactory,
-      WorkerConfig config,
-      LongSupplier nanoTime,
-      OffsetLedger ledger) {
-    this.settings = settings;
+      NanoClock clock,
+      OffsetLedger ledger,
+      Committer committer,
+      EngineLifecycle life,
+      Dispatcher dispatcher,
+      Workers workers) {
+    this.spec = spec;
+    this.config = spec.config();
+    this.settings = config.settings();
+    this.worker = worker;
+    this.listener = config.listener();
     this.runner = runner;
     this.consumerFactory = consumerFactory;
-    this.config = config;
-    this.nanoTime = nanoTime;
+    this.clock = clock;
     this.ledger = ledger;
-    this.committer = new Committer(ledger, config.commitPolicy(), nanoTime, runner.telemetry());
-    this.dispatcher = new Dispatcher(config.ordering(), this::submit);
-    this.permits = new Semaphore(config.concurrency());
-    this.life = new EngineLifecycle(config.name());
+    this.committer = committer;
+    this.life = life;
+    this.dispatcher = dispatcher;
+    this.workers = workers;
+    this.permits = workers.bounded() ? null : new Semaphore(worker.concurrency());
   }
 
   @Override
   public synchronized void start() {
     life.beginStart();
-    Map<String, Object> kafkaConfig = settings.toConsumerConfig();
-    if (config.ordering() == Ordering.NAIVE) {
-      LOG.warn("{}: NAIVE mode commits offsets right after poll, before processing, and runs"
-          + " records in any order: records are LOST on a crash or rebalance and REORDERED."
-          + " A teaching mode; do not use it for data you care about.", config.name());
-    }
     try {
-      consumer = consumerFactory.create(kafkaConfig);
-      workers = Workers.create(config.concurrency(), config.virtualThreads(), config.name());
+      consumer = consumerFactory.create(config.consumerConfig(spec.index()));
+      executor = workers.start(worker.concurrency(), spec.name());
     } catch (RuntimeException e) {
       life.fail(e);
       life.stopped();
       throw e;
     }
-    pollThread = new Thread(this::run, config.name() + "-poll");
+    Thread pollThread = new Thread(this::run, spec.name() + "-poll");
     life.pollThread(pollThread);
     pollThread.start();
   }
@@ -156,47 +157,34 @@ public final class WorkerEngine implements WorkerStrategyEngine {
   private void run() {
     Consumer<byte[], byte[]> c = consumer;
     try {
-      int partitions = StartupCheck.awaitTopics(
+      int count = StartupCheck.awaitTopics(
           c, settings, config.missingTopics(), config.startupTimeout(), life.closeSignal());
-      if (partitions < 0) {
+      if (count < 0) {
         return;
       }
-      topicPartitions = partitions;
+      topicPartitions = count;
       c.subscribe(settings.topics(), new Listener());
       life.running();
-      while (!life.closing()) {
+      while (!life.stopRequested()) {
         if (!drainCompletions(c)) {
           break;
         }
         resubmitDue();
-        if (config.ordering() != Ordering.NAIVE) {
-          applyBackpressure(c);
-        }
-        // with work in flight, poll without blocking and wait on the completion queue instead:
+        applyPauses(c);
+        // with work running, poll without blocking and wait on the completion queue instead:
         // a finished record then releases its lane's next one at once, not after a poll timeout
-        boolean busy = inFlight.get() > 0;
+        boolean busy = outstanding > 0;
         ConsumerRecords<byte[], byte[]> records;
         try {
-          records = c.poll(busy ? Duration.ZERO : settings.pollTimeout());
+          records = c.poll(busy ? Duration.ZERO : idlePollTimeout());
         } catch (WakeupException e) {
-          if (life.closing()) {
-            break;
-          }
-          continue;
+          continue; // close() woke us: the loop condition says whether to stop
         }
-        if (config.ordering() == Ordering.NAIVE) {
-          naiveCommitThenSubmit(c, records);
-        } else {
-          for (ConsumerRecord<byte[], byte[]> r : records) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            ledger.handOut(tp, r.offset());
-            inFlight.incrementAndGet();
-            runner.telemetry().consumed(tp, 1);
-            runner.telemetry().inFlight(tp, 1);
-            dispatcher.add(r);
-          }
-          committer.maybeCommit(c);
+        if (life.stopRequested()) {
+          break; // failed inside the poll (a revoke's drain): hand nothing more out
         }
+        handOut(records);
+        committer.maybeCommit(c);
         if (busy && records.isEmpty() && !awaitCompletion(c)) {
           break;
         }
@@ -204,55 +192,153 @@ public final class WorkerEngine implements WorkerStrategyEngine {
       }
     } catch (WakeupException e) {
       // close() woke us inside a commit or rebalance: fall through to the drain
-    } catch (RuntimeException e) {
-      life.fail(e);
+    } catch (Throwable e) {
+      life.fail(Fencing.explain(e, spec));
     } finally {
       shutdown(c);
     }
   }
 
-  /** The note's multi-worker consumer: commit what was polled, then hand it to the pool. */
-  private void naiveCommitThenSubmit(Consumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records) {
+  /**
+   * The poll timeout while nothing runs, shortened so that a scheduled retry starts when due (and,
+   * while the breaker is OPEN, not before its next probe may go).
+   */
+  private Duration idlePollTimeout() {
+    Duration max = settings.pollTimeout();
+    Work next = scheduled.peek();
+    if (next == null) {
+      return max;
+    }
+    long startAt = next.dueNanos;
+    if (runner.breakerOpen()) {
+      startAt = Math.max(startAt, lastProbeNanos + RecordRunner.BREAKER_RECHECK.toNanos());
+    }
+    long wait = Math.max(0, startAt - clock.nanoTime());
+    return wait < max.toNanos() ? Duration.ofNanos(wait) : max;
+  }
+
+  /** Hands out a batch: ledger first, then the lanes, which start what they admit. */
+  private void handOut(ConsumerRecords<byte[], byte[]> records) {
     if (records.isEmpty()) {
       return;
     }
-    Map<TopicPartition, OffsetAndMetadata> polled = new HashMap<>();
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      polled.merge(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1),
-          (a, b) -> a.offset() >= b.offset() ? a : b);
-    }
-    c.commitAsync(polled, (done, error) -> {
-      if (error == null) {
-        naiveCommits.incrementAndGet();
+    for (TopicPartition tp : records.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+      PartitionState ps = partitions.computeIfAbsent(tp, this::newPartition);
+      movedBack(ps, list.get(0).offset());
+      runner.telemetry().consumed(tp, list.size());
+      runner.telemetry().inFlight(tp, list.size());
+      for (ConsumerRecord<byte[], byte[]> r : list) {
+        int generation = ledger.handOut(tp, r.offset());
+        Work work = new Work(this, r, ps, generation);
+        if (ps.lanes.admit(work)) {
+          submit(work);
+        }
       }
-    });
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      inFlight.incrementAndGet();
-      dispatcher.add(r);
     }
+    inFlightNow = ledger.inFlight();
   }
 
-  /** Starts a record on a worker (called by the dispatcher, on the poll thread). */
-  private void submit(ConsumerRecord<byte[], byte[]> r) {
-    submit(r, null);
+  private PartitionState newPartition(TopicPartition tp) {
+    return new PartitionState(tp, dispatcher.newLanes());
   }
 
   /**
-   * Starts the records whose retry (or breaker wait) is due (poll thread). While the breaker is
-   * OPEN only one record per {@link RecordRunner#BREAKER_RECHECK} goes to a worker, as a probe
-   * (it moves a breaker without automatic transition to HALF_OPEN when its wait is over); the
-   * others are not even attempted.
+   * When the consumer's position of a partition moved back (a seek, or {@code auto.offset.reset}
+   * after the log was truncated), the partition starts over: its waiting records are cancelled,
+   * its ledger is reset, and the records from the new position are handed out again. Records of
+   * it still running finish, but no longer count.
+   */
+  private void movedBack(PartitionState ps, long first) {
+    OptionalLong last = ledger.lastHandedOut(ps.tp);
+    if (last.isEmpty() || first > last.getAsLong()) {
+      return;
+    }
+    LOG.warn("{}: the position of {} moved back from {} to {} (a seek, or auto.offset.reset after"
+        + " the log was truncated): its records from {} on are handled again", spec.name(), ps.tp,
+        last.getAsLong() + 1, first, first);
+    ps.cancelWaiting();
+    runner.telemetry().inFlight(ps.tp, -ledger.inFlight(ps.tp));
+    ledger.reset(ps.tp);
+  }
+
+  private void submit(Work work) {
+    work.queuedAt = clock.nanoTime();
+    outstanding++;
+    try {
+      executor.execute(work);
+    } catch (RejectedExecutionException e) {
+      outstanding--; // shutting down: it stays unfinished, so uncommitted
+    }
+  }
+
+  /** On a worker: the gate, the record, then the completion. */
+  @Override
+  public void runOnWorker(Work work) {
+    PartitionState ps = work.partition;
+    boolean permitted = false;
+    long started = clock.nanoTime();
+    try {
+      if (permits != null) {
+        permits.acquire(); // the concurrency bound, for virtual threads
+        permitted = true;
+        started = clock.nanoTime();
+      }
+      ps.running.incrementAndGet();
+      try {
+        if (!work.current()) {
+          work.cancelled = true; // its partition was revoked, lost or reset: never start it
+        } else {
+          work.outcome = runner.run(work.record(), work.state);
+        }
+      } finally {
+        long ended = clock.nanoTime();
+        work.waitNanos = started - work.queuedAt;
+        work.handlerNanos = ended - started;
+        completions.add(work); // before running drops: a drain that saw 0 finds it queued
+        ps.running.decrementAndGet();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      work.cancelled = true; // shut down while waiting for a permit
+      completions.add(work);
+    } finally {
+      if (permitted) {
+        permits.release();
+      }
+    }
+  }
+
+  /**
+   * Starts the records whose retry (or breaker wait) is due. While the breaker is OPEN, one per
+   * {@link RecordRunner#BREAKER_RECHECK} goes to a worker, to ask it (it moves a breaker without
+   * automatic transition to HALF_OPEN when its wait is over); while HALF_OPEN, no more at a time
+   * than the trials it permits. The others are not even attempted.
    */
   private void resubmitDue() {
-    long now = nanoTime.getAsLong();
+    if (scheduled.isEmpty()) {
+      return;
+    }
+    long now = clock.nanoTime();
     boolean open = runner.breakerOpen();
+    boolean halfOpen = !open && runner.breakerHalfOpen();
     if (open && now - lastProbeNanos < RecordRunner.BREAKER_RECHECK.toNanos()) {
       return;
     }
-    Scheduled next;
-    while ((next = scheduled.peek()) != null && next.dueNanos() <= now) {
+    Work next;
+    while ((next = scheduled.peek()) != null && next.dueNanos <= now) {
+      if (halfOpen && probes >= runner.halfOpenTrials()) {
+        return;
+      }
       scheduled.poll();
-      submit(next.record(), next.state());
+      if (!next.current()) {
+        continue; // its partition went away meanwhile
+      }
+      if (open || halfOpen) {
+        next.probe = true;
+        probes++;
+      }
+      submit(next);
       if (open) {
         lastProbeNanos = now;
         return;
@@ -260,47 +346,15 @@ public final class WorkerEngine implements WorkerStrategyEngine {
     }
   }
 
-  /** A record that must wait: its lane stays busy, so later records of its lane wait too. */
-  private void schedule(ConsumerRecord<byte[], byte[]> r, TopicPartition tp, int gen, RecordRunner.Outcome o) {
-    scheduled.add(new Scheduled(r, tp, gen, o.state(), nanoTime.getAsLong() + o.delayNanos()));
-  }
-
-  private void submit(ConsumerRecord<byte[], byte[]> r, RecordRunner.RetryState state) {
-    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-    Dispatcher.Lane lane = dispatcher.laneOf(r);
-    int gen = generation.getOrDefault(tp, 0);
-    running.merge(tp, 1, Integer::sum);
-    long queuedAt = nanoTime.getAsLong();
-    workers.execute(() -> {
-      RecordRunner.Outcome outcome = null;
-      long startedAt = queuedAt;
-      boolean acquired = false;
-      try {
-        permits.acquire(); // the concurrency bound, for virtual threads as for a platform pool
-        acquired = true;
-        startedAt = nanoTime.getAsLong();
-        outcome = runner.run(r, state);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        if (acquired) {
-          permits.release();
-        }
-        completions.add(new Completion(r, lane, gen, outcome, startedAt - queuedAt,
-            nanoTime.getAsLong() - startedAt));
-      }
-    });
-  }
-
-  /** Waits up to {@link #BUSY_WAIT} for one completion and applies it; false on a failed record. */
+  /** Waits a little for one completion and applies it; false on a failed record. */
   private boolean awaitCompletion(Consumer<byte[], byte[]> c) {
+    long wait = BUSY_WAIT_NANOS;
+    Work next = scheduled.peek();
+    if (next != null && runner.breakerClosed()) {
+      wait = Math.max(0, Math.min(wait, next.dueNanos - clock.nanoTime()));
+    }
     try {
-      long wait = BUSY_WAIT.toNanos();
-      Scheduled next = scheduled.peek();
-      if (next != null && !runner.breakerOpen()) {
-        wait = Math.max(0, Math.min(wait, next.dueNanos() - nanoTime.getAsLong()));
-      }
-      Completion done = completions.poll(wait, TimeUnit.NANOSECONDS);
+      Work done = completions.poll(wait, TimeUnit.NANOSECONDS);
       return done == null || apply(c, done);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -310,176 +364,243 @@ public final class WorkerEngine implements WorkerStrategyEngine {
 
   /** Applies every completion waiting; false when a record failed and the engine must stop. */
   private boolean drainCompletions(Consumer<byte[], byte[]> c) {
-    Completion done;
+    Work done;
     boolean ok = true;
     while ((done = completions.poll()) != null) {
       ok &= apply(c, done);
     }
+    inFlightNow = ledger.inFlight();
     return ok;
   }
 
-  private boolean apply(Consumer<byte[], byte[]> c, Completion done) {
-    ConsumerRecord<byte[], byte[]> r = done.record();
-    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-    running.computeIfPresent(tp, (k, v) -> v <= 1 ? null : v - 1);
-    waitNanos.addAndGet(done.waitNanos());
-    handlerNanos.addAndGet(done.handlerNanos());
-    RecordRunner.Outcome outcome = done.outcome();
-    boolean current = done.generation() == generation.getOrDefault(tp, 0);
-    RecordRunner.Kind kind = outcome == null ? RecordRunner.Kind.INTERRUPTED : outcome.kind();
-    if (kind == RecordRunner.Kind.RETRY || kind == RecordRunner.Kind.WAIT) {
-      if (current) {
-        schedule(r, tp, done.generation(), outcome);
+  /** One completion, on the poll thread; false when the engine must stop. */
+  private boolean apply(Consumer<byte[], byte[]> c, Work work) {
+    outstanding--;
+    if (work.probe) {
+      work.probe = false;
+      probes--;
+    }
+    if (work.cancelled) {
+      return true; // never started: its partition went away, and the ledger with it
+    }
+    waitNanos.addAndGet(work.waitNanos);
+    handlerNanos.addAndGet(work.handlerNanos);
+    RecordRunner.Outcome outcome = work.outcome;
+    work.outcome = null;
+    PartitionState ps = work.partition;
+    boolean current = work.current();
+    switch (outcome.kind()) {
+      case RETRY, WAIT -> {
+        if (current) { // its lane stays busy: later records of its lane wait too
+          work.state = outcome.state();
+          work.dueNanos = clock.nanoTime() + outcome.delayNanos();
+          scheduled.add(work);
+        }
         return true;
       }
-      kind = RecordRunner.Kind.INTERRUPTED; // its partition went away meanwhile: let it go
+      case FAILED -> {
+        life.fail(outcome.error());
+        return false; // its offset never finishes: nothing at or past it is committed
+      }
+      case INTERRUPTED -> {
+        return true; // closing: not finished, stays uncommitted
+      }
+      default -> {
+        if (outcome.kind() == RecordRunner.Kind.DONE) {
+          handled.incrementAndGet();
+        }
+        TopicPartition tp = ps.tp;
+        if (ledger.finish(tp, work.record().offset(), work.generation)) {
+          runner.telemetry().inFlight(tp, -1);
+          committer.recordFinished(c);
+        }
+        if (current) {
+          Work next = ps.lanes.next(work);
+          if (next != null) {
+            submit(next);
+          }
+        }
+        return true;
+      }
     }
-    inFlight.decrementAndGet();
-    runner.telemetry().inFlight(tp, -1);
-    if (kind == RecordRunner.Kind.FAILED) {
-      life.fail(outcome.error());
-      return false; // its offset never finishes: nothing at or past it is committed
-    }
-    if (kind == RecordRunner.Kind.INTERRUPTED) {
-      return true; // not finished: stays uncommitted
-    }
-    if (kind == RecordRunner.Kind.DONE) {
-      handled.incrementAndGet();
-    }
-    if (config.ordering() == Ordering.NAIVE) {
-      return true;
-    }
-    if (current) {
-      dispatcher.finished(done.lane());
-    }
-    if (ledger.finish(tp, r.offset())) {
-      committer.recordFinished(c);
-    }
-    return true;
   }
 
   /**
    * Pauses partitions whose backlog (in flight plus finished ones waiting behind an unfinished one)
-   * reached the per-partition bound, and every partition while the total backlog reached
-   * {@code maxInFlight}; resumes them at half. Paused partitions are still polled (poll returns
-   * nothing for them), so the consumer stays in the group. The total backlog can pass the bound
-   * by at most one poll's records ({@code max.poll.records}): that, plus what finished but was not
-   * committed yet, is what a crash can re-deliver.
+   * reached the per-partition bound, every partition while the total backlog reached {@code
+   * maxInFlight}, and every partition while the breaker is OPEN, or HALF_OPEN with records waiting
+   * to be its trials; resumes them at half (or when the breaker lets go). Paused partitions are
+   * still polled (poll returns nothing for them), so the consumer stays in the group.
    */
-  private void applyBackpressure(Consumer<byte[], byte[]> c) {
-    long total = 0;
-    for (TopicPartition tp : ledger.partitions()) {
-      total += ledger.backlog(tp);
+  private void applyPauses(Consumer<byte[], byte[]> c) {
+    boolean open = runner.breakerOpen();
+    if (open && scheduled.isEmpty() && outstanding == 0) {
+      runner.nudgeBreaker();
+      open = runner.breakerOpen();
     }
-    pausedForTotal = pausedForTotal ? total > config.maxInFlight() / 2 : total >= config.maxInFlight();
-    boolean breakerOpen = runner.breakerOpen();
-    int hi = config.maxInFlightPerPartition();
-    List<TopicPartition> toPause = new ArrayList<>();
-    List<TopicPartition> toResume = new ArrayList<>();
-    for (TopicPartition tp : assigned.keySet()) {
-      int backlog = ledger.backlog(tp);
-      boolean isPaused = paused.contains(tp);
-      boolean want = breakerOpen || pausedForTotal || backlog >= hi || (isPaused && backlog > hi / 2);
-      if (want && !isPaused) {
-        toPause.add(tp);
-      } else if (!want && isPaused) {
-        toResume.add(tp);
+    boolean hold = open || (runner.breakerHalfOpen() && (!scheduled.isEmpty() || probes > 0));
+    long total = 0;
+    for (PartitionState ps : partitions.values()) {
+      total += ledger.backlog(ps.tp);
+    }
+    pausedForTotal = pausedForTotal ? total > worker.maxInFlight() / 2 : total >= worker.maxInFlight();
+    int hi = worker.maxInFlightPerPartition();
+    int paused = 0;
+    for (PartitionState ps : partitions.values()) {
+      int backlog = ledger.backlog(ps.tp);
+      boolean want = hold || pausedForTotal || backlog >= hi || (ps.paused && backlog > hi / 2);
+      if (want && !ps.paused) {
+        toPause.add(ps.tp);
+      } else if (!want && ps.paused) {
+        toResume.add(ps.tp);
       }
+      ps.paused = want;
+      paused += want ? 1 : 0;
     }
     if (!toPause.isEmpty()) {
       c.pause(toPause);
-      paused.addAll(toPause);
+      toPause.clear();
     }
     if (!toResume.isEmpty()) {
       c.resume(toResume);
-      paused.removeAll(toResume);
+      toResume.clear();
     }
-    runner.telemetry().paused(paused.size() - pausedCount);
-    pausedCount = paused.size();
+    setPaused(paused);
     backlogTotal = total;
   }
 
+  private void setPaused(int paused) {
+    if (paused != pausedNow) {
+      runner.telemetry().paused(paused - pausedNow);
+      pausedNow = paused;
+      pausedCount = paused;
+    }
+  }
+
   private void sample(Consumer<byte[], byte[]> c) {
-    long now = nanoTime.getAsLong();
+    long now = clock.nanoTime();
     if (now - lastSampleNanos < SAMPLE_EVERY_NANOS) {
       return;
     }
     lastSampleNanos = now;
-    if (config.ordering() != Ordering.NAIVE) {
-      Map<TopicPartition, Integer> snap = new HashMap<>();
-      for (TopicPartition tp : ledger.partitions()) {
-        int n = ledger.inFlight(tp);
-        if (n > 0) {
-          snap.put(tp, n);
-        }
+    Map<TopicPartition, Integer> snap = new HashMap<>();
+    for (PartitionState ps : partitions.values()) {
+      int n = ledger.inFlight(ps.tp);
+      if (n > 0) {
+        snap.put(ps.tp, n);
       }
-      inFlightSnapshot = Map.copyOf(snap);
     }
+    inFlightSnapshot = Map.copyOf(snap);
     recordsLag = ClientMetrics.recordsLag(c);
   }
 
   /**
-   * Waits (bounded) for records of {@code partitions} that are running; records that only wait
-   * in the dispatcher were dropped before, so they never start.
+   * Waits (bounded by {@code timeout} on the engine's clock) until no record of these partitions
+   * is running, applying completions meanwhile; records that only waited were cancelled before.
+   *
+   * @return how long it waited
    */
-  private void awaitRunning(Consumer<byte[], byte[]> c, Collection<TopicPartition> partitions, Duration timeout) {
-    long deadline = nanoTime.getAsLong() + timeout.toNanos();
-    while (partitions.stream().anyMatch(running::containsKey)) {
-      long left = deadline - nanoTime.getAsLong();
+  private Duration awaitRunning(Consumer<byte[], byte[]> c, Collection<PartitionState> states, Duration timeout) {
+    long started = clock.nanoTime();
+    long deadline = started + timeout.toNanos();
+    while (anyRunning(states)) {
+      long left = deadline - clock.nanoTime();
       if (left <= 0) {
-        LOG.warn("{}: records of {} still running after {}; their offsets stay uncommitted",
-            config.name(), partitions, timeout);
-        return;
+        LOG.warn("{}: records of {} still running after {}; their offsets stay uncommitted and they"
+            + " are not waited for again", spec.name(), states, timeout);
+        break;
       }
       try {
-        Completion done = completions.poll(left, TimeUnit.NANOSECONDS);
+        Work done = completions.poll(Math.min(left, DRAIN_SLICE_NANOS), TimeUnit.NANOSECONDS);
         if (done != null) {
-          apply(c, done);
+          apply(c, done); // a failure is recorded in the life cycle; the drain goes on
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        break;
+      }
+    }
+    drainCompletions(c);
+    return Duration.ofNanos(clock.nanoTime() - started);
+  }
+
+  private static boolean anyRunning(Collection<PartitionState> states) {
+    for (PartitionState ps : states) {
+      if (ps.running.get() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Forgets partitions the engine no longer owns (after a revoke's commit, a loss, a close). */
+  private void remove(Collection<TopicPartition> gone) {
+    for (TopicPartition tp : gone) {
+      PartitionState ps = partitions.remove(tp);
+      if (ps != null && ps.paused) {
+        setPaused(pausedNow - 1);
+      }
+      assigned.remove(tp);
+    }
+    inFlightNow = ledger.inFlight();
+  }
+
+  /** Cancels the waiting records of these partitions; returns their states. */
+  private List<PartitionState> cancel(Collection<TopicPartition> tps) {
+    List<PartitionState> states = new ArrayList<>();
+    for (TopicPartition tp : tps) {
+      PartitionState ps = partitions.get(tp);
+      if (ps != null) {
+        ps.cancelWaiting();
+        states.add(ps);
+      }
+    }
+    return states;
+  }
+
+  /** The in-flight gauge gives back the records of partitions the ledger is about to drop. */
+  private void dropInFlight(Collection<TopicPartition> tps) {
+    for (TopicPartition tp : tps) {
+      int n = ledger.inFlight(tp);
+      if (n > 0) {
+        runner.telemetry().inFlight(tp, -n);
       }
     }
   }
 
+  /**
+   * Every way out of the loop ends here, once: nothing waiting starts, the running records get
+   * the close timeout to finish, what finished is committed, the workers are stopped, the consumer
+   * is closed (its revoke then has nothing left to wait for or commit).
+   */
   private void shutdown(Consumer<byte[], byte[]> c) {
+    shuttingDown = true;
     try {
-      dispatcher.clear(); // waiting records never start; they stay uncommitted
-      scheduled.clear(); // nor do records waiting for a retry
-      Collection<TopicPartition> all = new ArrayList<>(running.keySet());
-      if (config.ordering() == Ordering.NAIVE) {
-        workers.shutdown(); // naive: let the pool run what it holds
-        awaitTermination(life.closeTimeout());
-      } else {
-        awaitRunning(c, all, life.closeTimeout());
-        drainCompletions(c);
-        committer.commitAllSync(c, life.closeTimeout());
-      }
-    } catch (RuntimeException e) {
-      life.fail(e);
+      scheduled.clear();
+      List<PartitionState> all = cancel(new ArrayList<>(partitions.keySet()));
+      awaitRunning(c, all, life.closeTimeout());
+      committer.commitAllSync(c, life.closeTimeout());
+    } catch (Throwable e) {
+      life.fail(Fencing.explain(e, spec));
     } finally {
-      workers.shutdownNow();
-      runner.close();
-      runner.telemetry().paused(-pausedCount);
-      pausedCount = 0;
+      ExecutorService ex = executor;
+      if (ex != null) {
+        ex.shutdownNow(); // interrupts what still runs; those records stay uncommitted
+      }
+      List<TopicPartition> all = new ArrayList<>(partitions.keySet());
+      dropInFlight(all);
+      ledger.forget(all);
       try {
         c.close(life.closeTimeout());
       } catch (RuntimeException e) {
-        LOG.warn("closing the consumer failed: {}", e.toString());
+        LOG.warn("{}: closing the consumer failed: {}", spec.name(), e.toString());
       }
-      assigned.clear();
+      remove(all);
+      runner.close();
+      setPaused(0);
       recordsLag = Map.of();
       inFlightSnapshot = Map.of();
       life.stopped();
-    }
-  }
-
-  private void awaitTermination(Duration timeout) {
-    try {
-      workers.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -505,35 +626,34 @@ public final class WorkerEngine implements WorkerStrategyEngine {
 
   @Override
   public EngineMetrics metrics() {
-    boolean naive = config.ordering() == Ordering.NAIVE;
     int assignedNow = assigned.size();
-    return new EngineMetrics(
-        handled.get(),
-        runner.failures(),
-        inFlight.get(),
-        naive ? naiveCommits.get() : committer.commits(),
-        committer.failures(),
-        committer.latencyAvgMillis(),
-        committer.latencyMaxMillis(),
-        1,
-        life.state() == EngineState.RUNNING && assignedNow == 0 ? 1 : 0,
-        0,
-        topicPartitions,
-        assignedNow,
-        committer.committed(),
-        recordsLag,
-        runner.retries(),
-        runner.deadLettered(),
-        pausedCount);
+    return EngineMetrics.builder()
+        .recordsHandled(handled.get())
+        .recordsFailed(runner.failures())
+        .inFlight(inFlightNow)
+        .commits(committer.commits())
+        .commitFailures(committer.failures())
+        .commitLatencyAvgMillis(committer.latencyAvgMillis())
+        .commitLatencyMaxMillis(committer.latencyMaxMillis())
+        .consumers(1)
+        .idleConsumers(life.state() == EngineState.RUNNING && assignedNow == 0 ? 1 : 0)
+        .topicPartitions(topicPartitions)
+        .assignedPartitions(assignedNow)
+        .committedOffsets(committer.committed())
+        .recordsLag(recordsLag)
+        .retries(runner.retries())
+        .deadLettered(runner.deadLettered())
+        .pausedPartitions(pausedCount)
+        .build();
   }
 
   @Override
   public WorkerMetrics workerMetrics() {
     long done = runner.attempts();
     return new WorkerMetrics(
-        config.ordering(),
-        config.concurrency(),
-        config.virtualThreads(),
+        worker.ordering(),
+        worker.concurrency(),
+        worker.virtualThreads(),
         pausedCount,
         backlogTotal,
         inFlightSnapshot,
@@ -541,45 +661,50 @@ public final class WorkerEngine implements WorkerStrategyEngine {
         done == 0 ? 0 : handlerNanos.get() / 1e6 / done);
   }
 
+  /**
+   * The rebalance listener: runs inside {@code poll()} (or {@code close()}) on the poll thread. A
+   * failure here (a fenced commit) fails the engine instead of escaping into the consumer.
+   */
   private final class Listener implements ConsumerRebalanceListener {
     @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      // inside poll(), on the poll thread: stop starting their records, let the running ones
-      // finish (bounded), commit what finished, then let go
-      forgetLanes(partitions);
-      if (config.ordering() != Ordering.NAIVE) {
-        awaitRunning(consumer, partitions, config.drainTimeout());
-        committer.commitSync(consumer, ledger.revoke(partitions), life.closeTimeout());
-      }
-      partitions.forEach(assigned::remove);
-    }
-
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      partitions.forEach(tp -> assigned.put(tp, Boolean.TRUE));
-    }
-
-    @Override
-    public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      forgetLanes(partitions);
-      ledger.forget(partitions); // someone else may own them already: commit nothing
-      partitions.forEach(assigned::remove);
-    }
-
-    private void forgetLanes(Collection<TopicPartition> partitions) {
-      dispatcher.drop(partitions);
-      scheduled.removeIf(s -> {
-        if (partitions.contains(s.tp())) {
-          inFlight.decrementAndGet(); // waiting for a retry: not finished, stays uncommitted
-          runner.telemetry().inFlight(s.tp(), -1);
-          return true;
+    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+      // nothing waiting starts, the running ones finish (bounded), what finished is committed,
+      // then the partitions go
+      Duration drained = Duration.ZERO;
+      try {
+        List<PartitionState> states = cancel(revoked);
+        if (!shuttingDown) {
+          drained = awaitRunning(consumer, states, config.drainTimeout());
         }
-        return false;
-      });
-      paused.removeAll(partitions);
-      for (TopicPartition tp : partitions) {
-        generation.merge(tp, 1, Integer::sum);
+        dropInFlight(revoked);
+        var offsets = ledger.revoke(revoked);
+        if (!shuttingDown) {
+          committer.commitSync(consumer, offsets, life.closeTimeout());
+        }
+      } catch (Throwable e) {
+        life.fail(Fencing.explain(e, spec));
+      } finally {
+        remove(revoked);
       }
+      Listeners.revoked(listener, revoked, drained, spec.name());
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> added) {
+      for (TopicPartition tp : added) {
+        partitions.computeIfAbsent(tp, WorkerEngine.this::newPartition);
+        assigned.put(tp, Boolean.TRUE);
+      }
+      Listeners.assigned(listener, added, spec.name());
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> lost) {
+      cancel(lost);
+      dropInFlight(lost);
+      ledger.forget(lost); // someone else may own them already: commit nothing
+      remove(lost);
+      Listeners.lost(listener, lost, spec.name());
     }
   }
 }

@@ -2,25 +2,30 @@ package io.kcp.worker.wiring;
 
 import dagger.BindsInstance;
 import dagger.Component;
-import io.kcp.core.ConsumerFactory;
-import io.kcp.core.ConsumerSettings;
-import io.kcp.core.spi.RecordRunner;
-import io.kcp.core.wiring.CoreModule;
-import io.kcp.worker.internal.WorkerConfig;
-import io.kcp.worker.internal.WorkerEngine;
+import io.kcp.core.spi.PollLoopSpec;
+import io.kcp.core.wiring.ConfiguredConsumersModule;
+import io.kcp.core.wiring.EngineScope;
+import io.kcp.core.wiring.SystemClockModule;
+import io.kcp.worker.WorkerConfig;
+import io.kcp.worker.WorkerStrategyEngine;
 
-/** Assembles a {@link WorkerEngine}; reached only through {@link WorkerWiring}. */
-@Component(modules = {CoreModule.class, WorkerModule.class})
+/** Assembles a worker-strategy engine; reached only through {@link WorkerWiring}. */
+@EngineScope
+@Component(modules = {
+    WorkerModule.class,
+    KeyOrderedModule.class,
+    PartitionOrderedModule.class,
+    UnorderedModule.class,
+    PlatformThreadsModule.class,
+    VirtualThreadsModule.class,
+    SystemClockModule.class,
+    ConfiguredConsumersModule.class})
 interface WorkerComponent {
 
-  WorkerEngine engine();
+  WorkerStrategyEngine engine();
 
   @Component.Factory
   interface Factory {
-    WorkerComponent create(
-        @BindsInstance ConsumerSettings settings,
-        @BindsInstance RecordRunner processor,
-        @BindsInstance ConsumerFactory consumerFactory,
-        @BindsInstance WorkerConfig config);
+    WorkerComponent create(@BindsInstance PollLoopSpec spec, @BindsInstance WorkerConfig worker);
   }
 }

@@ -1,4 +1,4 @@
-package io.kcp.partition;
+package io.kcp.core;
 
 /** The consumer group protocol the strategy's consumers speak. */
 public enum GroupProtocol {

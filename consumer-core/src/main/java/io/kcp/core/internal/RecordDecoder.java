@@ -1,4 +1,4 @@
-package io.kcp.core.spi;
+package io.kcp.core.internal;
 
 import java.util.Objects;
 import java.util.Optional;

@@ -1,0 +1,41 @@
+package io.kcp.core.spi;
+
+import io.kcp.core.InstanceIdConflictException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.UnreleasedInstanceIdException;
+
+/**
+ * Turns the broker's word that another consumer holds a static member's {@code
+ * group.instance.id} into an {@link InstanceIdConflictException} naming the id and the fix.
+ */
+public final class Fencing {
+  private Fencing() {}
+
+  /** Whether {@code e}, or one of its causes, says the id is held by another consumer. */
+  public static boolean isFenced(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof FencedInstanceIdException || t instanceof UnreleasedInstanceIdException
+          || t instanceof InstanceIdConflictException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code e} as the failure an engine reports: an {@link InstanceIdConflictException} when it
+   * says the loop's id is held by another consumer, else {@code e} itself.
+   */
+  public static Throwable explain(Throwable e, PollLoopSpec spec) {
+    if (e instanceof InstanceIdConflictException || !isFenced(e)) {
+      return e;
+    }
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof InstanceIdConflictException conflict) {
+        return conflict;
+      }
+    }
+    String id = spec.groupInstanceId();
+    return new InstanceIdConflictException(id == null ? "?" : id, spec.group(), e);
+  }
+}

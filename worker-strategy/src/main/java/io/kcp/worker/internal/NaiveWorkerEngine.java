@@ -1,0 +1,301 @@
+package io.kcp.worker.internal;
+
+import io.kcp.core.ConsumerFactory;
+import io.kcp.core.EngineConfig;
+import io.kcp.core.EngineMetrics;
+import io.kcp.core.EngineState;
+import io.kcp.core.spi.ClientMetrics;
+import io.kcp.core.spi.EngineLifecycle;
+import io.kcp.core.spi.Fencing;
+import io.kcp.core.spi.Listeners;
+import io.kcp.core.spi.PollLoopSpec;
+import io.kcp.core.spi.RecordRunner;
+import io.kcp.core.spi.StartupCheck;
+import io.kcp.worker.Ordering;
+import io.kcp.worker.WorkerConfig;
+import io.kcp.worker.WorkerMetrics;
+import io.kcp.worker.WorkerStrategyEngine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Ordering#NAIVE}: the note's multi-worker consumer, kept on purpose and in a room of its
+ * own so that no production engine carries its shortcuts. After each {@code poll()} it commits the
+ * polled offsets — before anything was processed — and hands every record to a plain pool, in any
+ * order; a worker sleeps through a failing record's retries. So records are <b>lost</b> when the
+ * process dies or partitions move with work still queued, and records of one key are
+ * <b>reordered</b> when workers finish at different speeds. Only its memory is bounded: polling
+ * pauses while {@code maxInFlight} records are queued.
+ */
+public final class NaiveWorkerEngine implements WorkerStrategyEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(NaiveWorkerEngine.class);
+
+  private final PollLoopSpec spec;
+  private final EngineConfig config;
+  private final WorkerConfig worker;
+  private final RecordRunner runner;
+  private final ConsumerFactory consumerFactory;
+  private final EngineLifecycle life;
+  private final Workers workers;
+
+  private final AtomicLong handled = new AtomicLong();
+  private final AtomicLong inFlight = new AtomicLong();
+  private final AtomicLong commits = new AtomicLong();
+  private final AtomicLong commitFailures = new AtomicLong();
+  private final Map<TopicPartition, Boolean> assigned = new ConcurrentHashMap<>();
+  private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
+  private volatile Consumer<byte[], byte[]> consumer;
+  private volatile ExecutorService executor;
+  private volatile int topicPartitions;
+  private volatile boolean paused;
+  private volatile Map<TopicPartition, Long> recordsLag = Map.of();
+
+  public NaiveWorkerEngine(PollLoopSpec spec, WorkerConfig worker, RecordRunner runner,
+      ConsumerFactory consumerFactory, EngineLifecycle life, Workers workers) {
+    this.spec = spec;
+    this.config = spec.config();
+    this.worker = worker;
+    this.runner = runner;
+    this.consumerFactory = consumerFactory;
+    this.life = life;
+    this.workers = workers;
+  }
+
+  @Override
+  public synchronized void start() {
+    life.beginStart();
+    LOG.warn("{}: NAIVE mode commits offsets right after poll, before processing, and runs records"
+        + " in any order: records are LOST on a crash or rebalance and REORDERED. A teaching mode;"
+        + " do not use it for data you care about.", spec.name());
+    try {
+      consumer = consumerFactory.create(config.consumerConfig(spec.index()));
+      executor = workers.start(worker.concurrency(), spec.name()); // virtual: as many as queued
+
+    } catch (RuntimeException e) {
+      life.fail(e);
+      life.stopped();
+      throw e;
+    }
+    Thread pollThread = new Thread(this::run, spec.name() + "-poll");
+    life.pollThread(pollThread);
+    pollThread.start();
+  }
+
+  private void run() {
+    Consumer<byte[], byte[]> c = consumer;
+    try {
+      int count = StartupCheck.awaitTopics(
+          c, config.settings(), config.missingTopics(), config.startupTimeout(), life.closeSignal());
+      if (count < 0) {
+        return;
+      }
+      topicPartitions = count;
+      c.subscribe(config.settings().topics(), new Listener());
+      life.running();
+      while (!life.stopRequested()) {
+        applyBound(c);
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+          records = c.poll(config.settings().pollTimeout());
+        } catch (WakeupException e) {
+          continue;
+        }
+        commitThenSubmit(c, records);
+        recordsLag = ClientMetrics.recordsLag(c);
+      }
+    } catch (WakeupException e) {
+      // close() woke us inside a commit
+    } catch (Throwable e) {
+      life.fail(Fencing.explain(e, spec));
+    } finally {
+      shutdown(c);
+    }
+  }
+
+  /** Pauses everything while {@code maxInFlight} records are queued; resumes at half. */
+  private void applyBound(Consumer<byte[], byte[]> c) {
+    long n = inFlight.get();
+    boolean want = paused ? n > worker.maxInFlight() / 2 : n >= worker.maxInFlight();
+    if (want != paused) {
+      if (want) {
+        c.pause(c.assignment());
+      } else {
+        c.resume(c.assignment());
+      }
+      paused = want;
+    }
+  }
+
+  /** The note's multi-worker consumer: commit what was polled, then hand it to the pool. */
+  private void commitThenSubmit(Consumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records) {
+    if (records.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> polled = new HashMap<>();
+    for (TopicPartition tp : records.partitions()) {
+      List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+      polled.put(tp, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
+      runner.telemetry().consumed(tp, list.size());
+    }
+    c.commitAsync(polled, (done, error) -> {
+      if (error == null) {
+        commits.incrementAndGet();
+        done.forEach((tp, om) -> committed.merge(tp, om.offset(), Math::max));
+      } else {
+        commitFailures.incrementAndGet();
+      }
+    });
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      inFlight.incrementAndGet();
+      executor.execute(() -> handle(r));
+    }
+  }
+
+  /** On a worker: the record's attempts, sleeping through the backoffs. */
+  private void handle(ConsumerRecord<byte[], byte[]> r) {
+    try {
+      RecordRunner.RetryState state = null;
+      while (true) {
+        RecordRunner.Outcome o = runner.run(r, state);
+        switch (o.kind()) {
+          case DONE -> {
+            handled.incrementAndGet();
+            return;
+          }
+          case DEAD_LETTERED, INTERRUPTED -> {
+            return;
+          }
+          case FAILED -> {
+            life.fail(o.error());
+            wakeup();
+            return;
+          }
+          default -> {
+            state = o.state();
+            TimeUnit.NANOSECONDS.sleep(o.delayNanos());
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void wakeup() {
+    Consumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+  }
+
+  /** Lets the pool run what it holds (bounded by the close timeout), then closes the consumer. */
+  private void shutdown(Consumer<byte[], byte[]> c) {
+    ExecutorService ex = executor;
+    try {
+      ex.shutdown();
+      if (!ex.awaitTermination(life.closeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("{}: {} records still queued or running after {}", spec.name(), inFlight.get(),
+            life.closeTimeout());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      ex.shutdownNow();
+      try {
+        c.close(life.closeTimeout());
+      } catch (RuntimeException e) {
+        LOG.warn("{}: closing the consumer failed: {}", spec.name(), e.toString());
+      }
+      assigned.clear();
+      recordsLag = Map.of();
+      runner.close();
+      life.stopped();
+    }
+  }
+
+  @Override
+  public void close(Duration timeout) {
+    life.close(timeout, this::wakeup);
+  }
+
+  @Override
+  public EngineState state() {
+    return life.state();
+  }
+
+  @Override
+  public Optional<Throwable> failure() {
+    return life.failure();
+  }
+
+  @Override
+  public EngineMetrics metrics() {
+    int assignedNow = assigned.size();
+    return EngineMetrics.builder()
+        .recordsHandled(handled.get())
+        .recordsFailed(runner.failures())
+        .inFlight(inFlight.get())
+        .commits(commits.get())
+        .commitFailures(commitFailures.get())
+        .consumers(1)
+        .idleConsumers(life.state() == EngineState.RUNNING && assignedNow == 0 ? 1 : 0)
+        .topicPartitions(topicPartitions)
+        .assignedPartitions(assignedNow)
+        .committedOffsets(committed)
+        .recordsLag(recordsLag)
+        .retries(runner.retries())
+        .deadLettered(runner.deadLettered())
+        .pausedPartitions(paused ? assignedNow : 0)
+        .build();
+  }
+
+  @Override
+  public WorkerMetrics workerMetrics() {
+    return new WorkerMetrics(Ordering.NAIVE, worker.concurrency(), false, paused ? assigned.size() : 0,
+        inFlight.get(), Map.of(), 0, 0);
+  }
+
+  /** Naive: a revoke takes nothing back; queued records run anyway, for a partition gone. */
+  private final class Listener implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      partitions.forEach(assigned::remove);
+      Listeners.revoked(config.listener(), partitions, Duration.ZERO, spec.name());
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      partitions.forEach(tp -> assigned.put(tp, Boolean.TRUE));
+      if (paused) {
+        consumer.pause(new ArrayList<>(partitions));
+      }
+      Listeners.assigned(config.listener(), partitions, spec.name());
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      partitions.forEach(assigned::remove);
+      Listeners.lost(config.listener(), partitions, spec.name());
+    }
+  }
+}
