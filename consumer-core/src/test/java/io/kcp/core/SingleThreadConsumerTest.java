@@ -112,6 +112,7 @@ class SingleThreadConsumerTest {
     assertThat(engine.metrics().recordsHandled()).isEqualTo(3);
     assertThat(engine.metrics().recordsFailed()).isEqualTo(1);
     assertThat(engine.metrics().committedOffsets()).containsEntry(TP0, 3L);
+    assertThat(engine.metrics().inFlight()).as("the failed record is not in flight any more").isZero();
     assertThat(engine.failure())
         .get()
         .extracting(Throwable::getMessage)

@@ -172,6 +172,24 @@ class WorkerStrategyTest {
   }
 
   @Test
+  void whenTheErrorPolicyItselfThrowsTheEngineFailsWithThatCause() {
+    WorkerStrategyEngine engine = WorkerStrategy.of(
+        config().errorPolicy(ErrorPolicy.builder().retryOn(e -> {
+          throw new IllegalStateException("the retry predicate broke");
+        }).noCircuitBreaker().build()).build(),
+        worker(Ordering.KEY).build(), r -> {
+          throw new IllegalArgumentException("bad record");
+        });
+    add(0, "k", "v");
+    engine.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.state() == EngineState.FAILED);
+    engine.close(Duration.ofSeconds(5));
+    assertThat(engine.failure()).get().extracting(Throwable::getMessage).asString()
+        .contains("the retry predicate broke");
+    assertThat(engine.metrics().inFlight()).isZero();
+  }
+
+  @Test
   void badSettingsAreListed() {
     assertThatThrownBy(() -> WorkerConfig.custom().concurrency(0).maxInFlight(0).build())
         .isInstanceOf(InvalidSettingsException.class)

@@ -12,10 +12,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class LedgerCommitter implements Committer {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerCommitter.class);
+  /** Bound of the synchronous commit made when the count is reached with an async one pending. */
+  private static final Duration COUNT_COMMIT_TIMEOUT = Duration.ofSeconds(30);
+  /** The final commit gets at least this long, even when the close timeout is spent. */
+  private static final long MIN_FINAL_COMMIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** How long the final commit polls to let a rebalance progress before it tries again. */
+  private static final Duration REBALANCE_POLL = Duration.ofMillis(100);
 
   private final ConsumerTelemetry telemetry;
   private final OffsetLedger ledger;
@@ -84,7 +92,7 @@ public final class LedgerCommitter implements Committer {
       return;
     }
     if (countReached && asyncPending) {
-      commitSync(consumer, offsets, Duration.ofSeconds(30));
+      commitSync(consumer, offsets, COUNT_COMMIT_TIMEOUT);
       return;
     }
     asyncPending = true;
@@ -111,6 +119,16 @@ public final class LedgerCommitter implements Committer {
   public void commitSync(
       Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
     throwIfFenced();
+    commitOrThrow(consumer, offsets, timeout, false);
+  }
+
+  /**
+   * Commits synchronously; a failure is logged and counted, a fenced member's thrown as a
+   * conflict, and with {@code rethrowRebalance} a rebalance in progress is thrown for the caller
+   * to poll and retry.
+   */
+  private void commitOrThrow(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets,
+      Duration timeout, boolean rethrowRebalance) {
     if (offsets.isEmpty()) {
       return;
     }
@@ -130,13 +148,39 @@ public final class LedgerCommitter implements Committer {
       if (Fencing.isFenced(e)) {
         throw conflict(e);
       }
+      if (rethrowRebalance && e instanceof RebalanceInProgressException rebalancing) {
+        throw rebalancing;
+      }
       LOG.warn("commit of {} failed: {}", offsets, e.toString());
     }
   }
 
   @Override
   public void commitAllSync(Consumer<?, ?> consumer, Duration timeout) {
-    commitSync(consumer, ledger.committable(), timeout);
+    long deadline = clock.nanoTime() + timeout.toNanos();
+    while (true) {
+      throwIfFenced();
+      Map<TopicPartition, OffsetAndMetadata> offsets = ledger.committable();
+      if (offsets.isEmpty()) {
+        return;
+      }
+      long left = Math.max(deadline - clock.nanoTime(), 0);
+      try {
+        commitOrThrow(consumer, offsets, Duration.ofNanos(Math.max(left, MIN_FINAL_COMMIT_NANOS)), true);
+        return;
+      } catch (RebalanceInProgressException e) {
+        if (clock.nanoTime() - deadline >= 0) {
+          LOG.warn("final commit of {} failed: the group was still rebalancing when the close timeout"
+              + " ran out; these records will be handled again by the next owner", offsets);
+          return;
+        }
+        try {
+          consumer.poll(REBALANCE_POLL); // our part of the rebalance; what it returns is not handed out
+        } catch (WakeupException woken) {
+          // the close's own wakeup, not consumed by a poll before: the next poll goes through
+        }
+      }
+    }
   }
 
   private void throwIfFenced() {

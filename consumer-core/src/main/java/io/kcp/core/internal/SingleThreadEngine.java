@@ -14,6 +14,7 @@ import io.kcp.core.spi.EngineLifecycle;
 import io.kcp.core.spi.Fencing;
 import io.kcp.core.spi.Listeners;
 import io.kcp.core.spi.NanoClock;
+import io.kcp.core.spi.PollLoop;
 import io.kcp.core.spi.PollLoopSpec;
 import io.kcp.core.spi.RecordRunner;
 import io.kcp.core.spi.StartupCheck;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * a close, a failed record, an exception from the consumer, a fenced static member — goes through
  * {@link #finish}: commit what finished, close the consumer, CLOSED or FAILED.
  */
-public final class SingleThreadEngine implements ConsumerEngine {
+public final class SingleThreadEngine implements PollLoop {
   private static final Logger LOG = LoggerFactory.getLogger(SingleThreadEngine.class);
   private static final long SAMPLE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -69,7 +70,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
   private final EngineLifecycle life;
 
   private final AtomicLong handled = new AtomicLong();
-  private final AtomicLong inFlight = new AtomicLong();
+  private volatile long inFlightNow; // the ledger's, published by the poll thread
   /** Partitions whose head record waits for a retry or the breaker, with the records behind it. */
   private final Map<TopicPartition, Parked> parked = new HashMap<>();
   private final Map<TopicPartition, Boolean> assigned = new ConcurrentHashMap<>();
@@ -153,6 +154,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
         }
         committer.maybeCommit(c);
         sampleClientMetrics(c);
+        inFlightNow = ledger.inFlight();
       }
     } catch (WakeupException e) {
       // close() woke us inside a commit or rebalance: fall through to the final commit
@@ -222,6 +224,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
         + " the log was truncated): its records from {} on are handled again", spec.name(), tp,
         last + 1, first, first);
     unpark(List.of(tp));
+    release(List.of(tp));
     ledger.reset(tp);
     return true;
   }
@@ -261,7 +264,6 @@ public final class SingleThreadEngine implements ConsumerEngine {
       ConsumerRecord<byte[], byte[]> record = p.records.peekFirst();
       if (!p.headHandedOut) {
         ledger.handOut(tp, record.offset());
-        inFlight.incrementAndGet();
         runner.telemetry().inFlight(tp, 1);
         p.headHandedOut = true;
       }
@@ -271,9 +273,9 @@ public final class SingleThreadEngine implements ConsumerEngine {
           p.records.pollFirst();
           p.state = null;
           p.headHandedOut = false;
-          ledger.finish(tp, record.offset());
-          inFlight.decrementAndGet();
-          runner.telemetry().inFlight(tp, -1);
+          if (ledger.finish(tp, record.offset())) {
+            runner.telemetry().inFlight(tp, -1);
+          }
           if (outcome.kind() == RecordRunner.Kind.DONE) {
             handled.incrementAndGet();
           }
@@ -352,10 +354,16 @@ public final class SingleThreadEngine implements ConsumerEngine {
   /** Drops parked records of these partitions: they were not finished, so not committed. */
   private void unpark(Collection<TopicPartition> partitions) {
     for (TopicPartition tp : partitions) {
-      Parked p = parked.remove(tp);
-      if (p != null && p.headHandedOut) {
-        inFlight.decrementAndGet();
-        runner.telemetry().inFlight(tp, -1);
+      parked.remove(tp);
+    }
+  }
+
+  /** The in-flight gauge gives back the records of partitions the ledger is about to drop. */
+  private void release(Collection<TopicPartition> partitions) {
+    for (TopicPartition tp : partitions) {
+      int n = ledger.inFlight(tp);
+      if (n > 0) {
+        runner.telemetry().inFlight(tp, -n);
       }
     }
   }
@@ -384,6 +392,10 @@ public final class SingleThreadEngine implements ConsumerEngine {
         LOG.warn("{}: closing the consumer failed: {}", spec.name(), e.toString());
       }
       unpark(new ArrayList<>(parked.keySet()));
+      Set<TopicPartition> tracked = ledger.partitions();
+      release(tracked); // a failed or interrupted record too: nothing stays in flight
+      ledger.forget(tracked);
+      inFlightNow = 0;
       assigned.clear();
       recordsLag = Map.of();
       runner.telemetry().paused(-pausedCount);
@@ -404,6 +416,11 @@ public final class SingleThreadEngine implements ConsumerEngine {
   }
 
   @Override
+  public boolean stopped() {
+    return life.hasStopped();
+  }
+
+  @Override
   public EngineState state() {
     return life.state();
   }
@@ -419,7 +436,7 @@ public final class SingleThreadEngine implements ConsumerEngine {
     return EngineMetrics.builder()
         .recordsHandled(handled.get())
         .recordsFailed(runner.failures())
-        .inFlight(inFlight.get())
+        .inFlight(inFlightNow)
         .commits(committer.commits())
         .commitFailures(committer.failures())
         .commitLatencyAvgMillis(committer.latencyAvgMillis())
@@ -445,17 +462,17 @@ public final class SingleThreadEngine implements ConsumerEngine {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       long started = clock.nanoTime();
-      try {
-        unpark(partitions);
-        if (closingConsumer) {
-          ledger.revoke(partitions); // the final commit is done
-        } else {
-          committer.commitSync(consumer, ledger.revoke(partitions), life.closeTimeout());
+      unpark(partitions);
+      release(partitions);
+      var offsets = ledger.revoke(partitions);
+      partitions.forEach(assigned::remove);
+      inFlightNow = ledger.inFlight();
+      if (!closingConsumer) { // else the final commit is done
+        try {
+          committer.commitSync(consumer, offsets, life.closeTimeout());
+        } catch (Throwable e) {
+          life.fail(Fencing.explain(e, spec));
         }
-      } catch (Throwable e) {
-        life.fail(Fencing.explain(e, spec));
-      } finally {
-        partitions.forEach(assigned::remove);
       }
       Listeners.revoked(listener, partitions, Duration.ofNanos(clock.nanoTime() - started), spec.name());
     }
@@ -469,7 +486,9 @@ public final class SingleThreadEngine implements ConsumerEngine {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       unpark(partitions);
+      release(partitions);
       ledger.forget(partitions); // someone else may own them already: commit nothing
+      inFlightNow = ledger.inFlight();
       partitions.forEach(assigned::remove);
       Listeners.lost(listener, partitions, spec.name());
     }

@@ -37,7 +37,13 @@ public interface Committer {
   /** Commits these offsets synchronously (on revoke). */
   void commitSync(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout);
 
-  /** Commits everything the ledger has not committed yet, synchronously (on close). */
+  /**
+   * Commits everything the ledger has not committed yet, synchronously (on close). While the
+   * group is rebalancing (a commit then fails with {@code RebalanceInProgressException}), it
+   * polls to let this member's part of the rebalance complete and tries again, within {@code
+   * timeout}: a graceful stop that loses its final commit would hand its finished records to the
+   * next owner again. Records such a poll returns are not handed out, so not committed.
+   */
   void commitAllSync(Consumer<?, ?> consumer, Duration timeout);
 
   /** Successful commits. */

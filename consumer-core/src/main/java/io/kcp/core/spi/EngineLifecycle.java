@@ -97,6 +97,15 @@ public final class EngineLifecycle {
    * simply CLOSED. {@code wakeup} runs once, on the first request (it wakes a blocked poll).
    */
   public void close(Duration timeout, Runnable wakeup) {
+    close(timeout, wakeup, true);
+  }
+
+  /**
+   * Requests a close; waits (bounded) until the poll thread stopped only if {@code wait}. An
+   * engine's own threads (a handler that closes its engine) must not wait: the poll thread would
+   * wait for them in turn.
+   */
+  public void close(Duration timeout, Runnable wakeup, boolean wait) {
     if (state.compareAndSet(EngineState.NEW, EngineState.CLOSED)) {
       return;
     }
@@ -106,8 +115,8 @@ public final class EngineLifecycle {
       state.getAndUpdate(x -> x.isTerminal() ? x : EngineState.CLOSING);
       wakeup.run();
     }
-    if (Thread.currentThread() == pollThread) {
-      return; // called from a handler on the poll thread: the loop stops after this record
+    if (!wait || Thread.currentThread() == pollThread) {
+      return; // called from a handler: the loop stops after this record
     }
     try {
       if (!stopped.await(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
@@ -116,6 +125,11 @@ public final class EngineLifecycle {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Whether the poll thread has stopped: its final commit is done and its consumer closed. */
+  public boolean hasStopped() {
+    return stopped.getCount() == 0;
   }
 
   /** The current state. */

@@ -9,11 +9,15 @@ import org.apache.kafka.common.errors.UnreleasedInstanceIdException;
  * group.instance.id} into an {@link InstanceIdConflictException} naming the id and the fix.
  */
 public final class Fencing {
+  /** How deep a cause chain is followed (a chain may even loop). */
+  private static final int MAX_CAUSES = 16;
+
   private Fencing() {}
 
   /** Whether {@code e}, or one of its causes, says the id is held by another consumer. */
   public static boolean isFenced(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth++ < MAX_CAUSES; t = t.getCause()) {
       if (t instanceof FencedInstanceIdException || t instanceof UnreleasedInstanceIdException
           || t instanceof InstanceIdConflictException) {
         return true;
@@ -30,7 +34,8 @@ public final class Fencing {
     if (e instanceof InstanceIdConflictException || !isFenced(e)) {
       return e;
     }
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth++ < MAX_CAUSES; t = t.getCause()) {
       if (t instanceof InstanceIdConflictException conflict) {
         return conflict;
       }

@@ -21,7 +21,7 @@ public final class Listeners {
   public static void assigned(EngineListener listener, Collection<TopicPartition> partitions, String engine) {
     try {
       listener.onPartitionsAssigned(List.copyOf(partitions));
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       LOG.warn("{}: the engine listener failed on an assignment: {}", engine, e.toString());
     }
   }
@@ -31,7 +31,7 @@ public final class Listeners {
       String engine) {
     try {
       listener.onPartitionsRevoked(List.copyOf(partitions), drained);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       LOG.warn("{}: the engine listener failed on a revoke: {}", engine, e.toString());
     }
   }
@@ -40,7 +40,7 @@ public final class Listeners {
   public static void lost(EngineListener listener, Collection<TopicPartition> partitions, String engine) {
     try {
       listener.onPartitionsLost(List.copyOf(partitions));
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       LOG.warn("{}: the engine listener failed on a loss: {}", engine, e.toString());
     }
   }

@@ -77,6 +77,14 @@ public final class RecordRunner implements AutoCloseable {
       this.error = error;
     }
 
+    /**
+     * A FAILED outcome for an attempt that could not even be run (the runner's own machinery
+     * threw): the engine stops with {@code error}.
+     */
+    public static Outcome failed(Throwable error) {
+      return new Outcome(Kind.FAILED, 0, null, error);
+    }
+
     /** What happened. */
     public Kind kind() {
       return kind;
@@ -169,8 +177,8 @@ public final class RecordRunner implements AutoCloseable {
    * @param breaker the engine's circuit breaker ({@link ErrorPolicy#newCircuitBreaker}, made once
    *     per engine and shared by its loops), or empty
    * @param telemetry where spans and metrics go
-   * @param closing whether the engine is closing: only then is an interrupted handler "not
-   *     finished" rather than a failed attempt
+   * @param closing whether the engine is stopping (closed or failed): only then is an
+   *     interrupted handler "not finished" rather than a failed attempt
    */
   public static RecordRunner create(
       DecodingHandler handling,

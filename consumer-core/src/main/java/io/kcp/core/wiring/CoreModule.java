@@ -45,7 +45,7 @@ public final class CoreModule {
   @EngineScope
   static RecordRunner runner(PollLoopSpec spec, ConsumerTelemetry telemetry, EngineLifecycle life) {
     return RecordRunner.create(
-        spec.handling(), spec.config(), spec.name(), spec.breaker(), telemetry, life::closing);
+        spec.handling(), spec.config(), spec.name(), spec.breaker(), telemetry, life::stopRequested);
   }
 
   @Provides

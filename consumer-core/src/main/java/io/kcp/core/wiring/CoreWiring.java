@@ -1,6 +1,6 @@
 package io.kcp.core.wiring;
 
-import io.kcp.core.ConsumerEngine;
+import io.kcp.core.spi.PollLoop;
 import io.kcp.core.spi.PollLoopSpec;
 
 /**
@@ -11,7 +11,7 @@ public final class CoreWiring {
   private CoreWiring() {}
 
   /** Builds a single-thread poll loop through its Dagger component. */
-  public static ConsumerEngine singleThreadEngine(PollLoopSpec spec) {
+  public static PollLoop singleThreadEngine(PollLoopSpec spec) {
     return DaggerSingleThreadComponent.factory().create(spec).engine();
   }
 }

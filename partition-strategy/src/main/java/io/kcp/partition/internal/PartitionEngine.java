@@ -6,6 +6,7 @@ import io.kcp.core.EngineStartException;
 import io.kcp.core.EngineState;
 import io.kcp.core.InstanceIdConflictException;
 import io.kcp.core.spi.NanoClock;
+import io.kcp.core.spi.PollLoop;
 import io.kcp.partition.PartitionConfig;
 import io.kcp.partition.PartitionStrategyEngine;
 import java.time.Duration;
@@ -38,7 +39,7 @@ public final class PartitionEngine implements PartitionStrategyEngine {
   private final String name;
   private final NanoClock clock;
 
-  private final ConsumerEngine[] slots;
+  private final PollLoop[] slots;
   private final long[] restartAt;
   private final long[] startedAt;
   private final int[] failures;
@@ -57,7 +58,7 @@ public final class PartitionEngine implements PartitionStrategyEngine {
     this.maxBackoffNanos = config.maxRestartBackoff().toNanos();
     this.name = name;
     this.clock = clock;
-    this.slots = new ConsumerEngine[threads];
+    this.slots = new PollLoop[threads];
     this.restartAt = new long[threads];
     this.startedAt = new long[threads];
     this.failures = new int[threads];
@@ -87,7 +88,7 @@ public final class PartitionEngine implements PartitionStrategyEngine {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       LOG.error("{}: supervisor failed: {}", name, e.toString());
       lastFailure.compareAndSet(null, e);
       failAll();
@@ -103,7 +104,7 @@ public final class PartitionEngine implements PartitionStrategyEngine {
     boolean allRunning = true;
     boolean anyDown = false;
     for (int i = 0; i < threads; i++) {
-      ConsumerEngine slot = slots[i];
+      PollLoop slot = slots[i];
       EngineState s = slot.state();
       if (s.isTerminal()) { // FAILED, or (never expected) stopped by itself: restart it
         anyDown = true;
@@ -121,8 +122,10 @@ public final class PartitionEngine implements PartitionStrategyEngine {
           restartAt[i] = now + delay;
           LOG.warn("{}: thread {} failed ({}); restarting it in {} ms, the others keep consuming",
               name, i, cause == null ? "unknown" : cause.getMessage(), delay / 1_000_000);
-        } else if (now - restartAt[i] >= 0) {
-          slot.close(Duration.ofSeconds(30)); // already stopped: commits done, consumer closed
+        } else if (now - restartAt[i] >= 0 && slot.stopped()) {
+          // only once the old loop stopped (final commit made, consumer closed): its consumer and
+          // the new one must never be in the group together, or a static member fences itself
+          slot.close(Duration.ofSeconds(30));
           retired = EngineMetrics.combine(List.of(retired, asRetired(slot.metrics())), 0);
           restarts++;
           restartAt[i] = 0;

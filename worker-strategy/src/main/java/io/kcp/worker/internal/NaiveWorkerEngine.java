@@ -55,6 +55,7 @@ public final class NaiveWorkerEngine implements WorkerStrategyEngine {
   private final ConsumerFactory consumerFactory;
   private final EngineLifecycle life;
   private final Workers workers;
+  private final java.util.concurrent.Semaphore permits; // virtual threads: bound them like a pool
 
   private final AtomicLong handled = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
@@ -77,6 +78,7 @@ public final class NaiveWorkerEngine implements WorkerStrategyEngine {
     this.consumerFactory = consumerFactory;
     this.life = life;
     this.workers = workers;
+    this.permits = workers.bounded() ? null : new java.util.concurrent.Semaphore(worker.concurrency());
   }
 
   @Override
@@ -87,8 +89,7 @@ public final class NaiveWorkerEngine implements WorkerStrategyEngine {
         + " do not use it for data you care about.", spec.name());
     try {
       consumer = consumerFactory.create(config.consumerConfig(spec.index()));
-      executor = workers.start(worker.concurrency(), spec.name()); // virtual: as many as queued
-
+      executor = workers.start(worker.concurrency(), spec.name());
     } catch (RuntimeException e) {
       life.fail(e);
       life.stopped();
@@ -171,7 +172,12 @@ public final class NaiveWorkerEngine implements WorkerStrategyEngine {
 
   /** On a worker: the record's attempts, sleeping through the backoffs. */
   private void handle(ConsumerRecord<byte[], byte[]> r) {
+    boolean permitted = false;
     try {
+      if (permits != null) {
+        permits.acquire();
+        permitted = true;
+      }
       RecordRunner.RetryState state = null;
       while (true) {
         RecordRunner.Outcome o = runner.run(r, state);
@@ -196,7 +202,13 @@ public final class NaiveWorkerEngine implements WorkerStrategyEngine {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (Throwable e) {
+      life.fail(e); // the runner's own machinery threw: stop, visibly
+      wakeup();
     } finally {
+      if (permitted) {
+        permits.release();
+      }
       inFlight.decrementAndGet();
     }
   }
@@ -208,11 +220,18 @@ public final class NaiveWorkerEngine implements WorkerStrategyEngine {
     }
   }
 
-  /** Lets the pool run what it holds (bounded by the close timeout), then closes the consumer. */
+  /**
+   * On a close, lets the pool run what it holds (bounded by the close timeout); on a failure,
+   * stops it at once. Then closes the consumer.
+   */
   private void shutdown(Consumer<byte[], byte[]> c) {
     ExecutorService ex = executor;
     try {
-      ex.shutdown();
+      if (life.state() == EngineState.FAILED) {
+        ex.shutdownNow();
+      } else {
+        ex.shutdown();
+      }
       if (!ex.awaitTermination(life.closeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
         LOG.warn("{}: {} records still queued or running after {}", spec.name(), inFlight.get(),
             life.closeTimeout());
@@ -271,7 +290,8 @@ public final class NaiveWorkerEngine implements WorkerStrategyEngine {
 
   @Override
   public WorkerMetrics workerMetrics() {
-    return new WorkerMetrics(Ordering.NAIVE, worker.concurrency(), false, paused ? assigned.size() : 0,
+    return new WorkerMetrics(Ordering.NAIVE, worker.concurrency(), worker.virtualThreads(),
+        paused ? assigned.size() : 0,
         inFlight.get(), Map.of(), 0, 0);
   }
 

@@ -39,6 +39,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -66,6 +67,8 @@ public final class WorkerEngine implements WorkerStrategyEngine, Work.Runner {
   private static final long BUSY_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
   /** Longest single wait while draining, so that the drain's clock is read often. */
   private static final long DRAIN_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  /** The engine a worker thread is running a record for: a handler's close() must not wait. */
+  private static final ThreadLocal<WorkerEngine> WORKING_FOR = new ThreadLocal<>();
 
   private final PollLoopSpec spec;
   private final EngineConfig config;
@@ -99,6 +102,7 @@ public final class WorkerEngine implements WorkerStrategyEngine, Work.Runner {
   private int pausedNow;
   private boolean pausedForTotal;
   private boolean shuttingDown;
+  private boolean finalCommitDone;
   private long lastProbeNanos;
   private long lastSampleNanos;
 
@@ -258,6 +262,9 @@ public final class WorkerEngine implements WorkerStrategyEngine, Work.Runner {
         + " the log was truncated): its records from {} on are handled again", spec.name(), ps.tp,
         last.getAsLong() + 1, first, first);
     ps.cancelWaiting();
+    // its records still running would overlap their own re-deliveries (two of one lane at once):
+    // let them finish first, as a revoke would
+    awaitRunning(consumer, List.of(ps), config.drainTimeout());
     runner.telemetry().inFlight(ps.tp, -ledger.inFlight(ps.tp));
     ledger.reset(ps.tp);
   }
@@ -269,6 +276,10 @@ public final class WorkerEngine implements WorkerStrategyEngine, Work.Runner {
       executor.execute(work);
     } catch (RejectedExecutionException e) {
       outstanding--; // shutting down: it stays unfinished, so uncommitted
+      if (work.probe) {
+        work.probe = false;
+        probes--;
+      }
     }
   }
 
@@ -285,13 +296,17 @@ public final class WorkerEngine implements WorkerStrategyEngine, Work.Runner {
         started = clock.nanoTime();
       }
       ps.running.incrementAndGet();
+      WORKING_FOR.set(this);
       try {
         if (!work.current()) {
           work.cancelled = true; // its partition was revoked, lost or reset: never start it
         } else {
           work.outcome = runner.run(work.record(), work.state);
         }
+      } catch (Throwable e) {
+        work.outcome = RecordRunner.Outcome.failed(e); // the runner's own machinery threw
       } finally {
+        WORKING_FOR.remove();
         long ended = clock.nanoTime();
         work.waitNanos = started - work.queuedAt;
         work.handlerNanos = ended - started;
@@ -505,6 +520,9 @@ public final class WorkerEngine implements WorkerStrategyEngine, Work.Runner {
     long deadline = started + timeout.toNanos();
     while (anyRunning(states)) {
       long left = deadline - clock.nanoTime();
+      if (!shuttingDown && life.stopRequested()) {
+        break; // a close or a failure: the shutdown's own drain, bounded by the close, takes over
+      }
       if (left <= 0) {
         LOG.warn("{}: records of {} still running after {}; their offsets stay uncommitted and they"
             + " are not waited for again", spec.name(), states, timeout);
@@ -575,14 +593,16 @@ public final class WorkerEngine implements WorkerStrategyEngine, Work.Runner {
    */
   private void shutdown(Consumer<byte[], byte[]> c) {
     shuttingDown = true;
+    long deadline = clock.nanoTime() + life.closeTimeout().toNanos(); // one bound for the whole close
     try {
       scheduled.clear();
       List<PartitionState> all = cancel(new ArrayList<>(partitions.keySet()));
       awaitRunning(c, all, life.closeTimeout());
-      committer.commitAllSync(c, life.closeTimeout());
+      committer.commitAllSync(c, remaining(deadline));
     } catch (Throwable e) {
       life.fail(Fencing.explain(e, spec));
     } finally {
+      finalCommitDone = true;
       ExecutorService ex = executor;
       if (ex != null) {
         ex.shutdownNow(); // interrupts what still runs; those records stay uncommitted
@@ -591,7 +611,7 @@ public final class WorkerEngine implements WorkerStrategyEngine, Work.Runner {
       dropInFlight(all);
       ledger.forget(all);
       try {
-        c.close(life.closeTimeout());
+        c.close(remaining(deadline));
       } catch (RuntimeException e) {
         LOG.warn("{}: closing the consumer failed: {}", spec.name(), e.toString());
       }
@@ -604,14 +624,20 @@ public final class WorkerEngine implements WorkerStrategyEngine, Work.Runner {
     }
   }
 
+  /** What is left of a deadline on the engine's clock, at least a second for the broker calls. */
+  private Duration remaining(long deadline) {
+    return Duration.ofNanos(Math.max(TimeUnit.SECONDS.toNanos(1), deadline - clock.nanoTime()));
+  }
+
   @Override
   public void close(Duration timeout) {
+    // a handler closing its own engine must not wait: the drain would wait for that handler
     life.close(timeout, () -> {
       Consumer<byte[], byte[]> c = consumer;
       if (c != null) {
         c.wakeup();
       }
-    });
+    }, WORKING_FOR.get() != this);
   }
 
   @Override
@@ -671,20 +697,25 @@ public final class WorkerEngine implements WorkerStrategyEngine, Work.Runner {
       // nothing waiting starts, the running ones finish (bounded), what finished is committed,
       // then the partitions go
       Duration drained = Duration.ZERO;
+      Map<TopicPartition, OffsetAndMetadata> offsets = Map.of();
       try {
         List<PartitionState> states = cancel(revoked);
         if (!shuttingDown) {
           drained = awaitRunning(consumer, states, config.drainTimeout());
         }
-        dropInFlight(revoked);
-        var offsets = ledger.revoke(revoked);
-        if (!shuttingDown) {
-          committer.commitSync(consumer, offsets, life.closeTimeout());
-        }
       } catch (Throwable e) {
         life.fail(Fencing.explain(e, spec));
-      } finally {
+      } finally { // whatever happened, the engine lets go of them
+        dropInFlight(revoked);
+        offsets = ledger.revoke(revoked);
         remove(revoked);
+      }
+      if (!finalCommitDone) { // a revoke during the close's final commit still commits its part
+        try {
+          committer.commitSync(consumer, offsets, life.closeTimeout());
+        } catch (Throwable e) {
+          life.fail(Fencing.explain(e, spec));
+        }
       }
       Listeners.revoked(listener, revoked, drained, spec.name());
     }
