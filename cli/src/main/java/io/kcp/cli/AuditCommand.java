@@ -1,6 +1,6 @@
 package io.kcp.cli;
 
-import io.kcp.sandbox.AuditReport;
+import io.kcp.audit.AuditReport;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

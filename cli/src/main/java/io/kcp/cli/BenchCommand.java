@@ -1,7 +1,7 @@
 package io.kcp.cli;
 
-import io.kcp.sandbox.AuditReport;
-import io.kcp.sandbox.Workload;
+import io.kcp.audit.AuditReport;
+import io.kcp.audit.Workload;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.kcp.cli;
 
-import io.kcp.sandbox.Workload;
-import io.kcp.sandbox.WorkloadResult;
+import io.kcp.audit.Workload;
+import io.kcp.audit.WorkloadResult;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -2,10 +2,10 @@ package io.kcp.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kcp.sandbox.Faults;
+import io.kcp.audit.Faults;
 import io.kcp.sandbox.KafkaSandbox;
-import io.kcp.sandbox.Workload;
-import io.kcp.sandbox.WorkloadRecord;
+import io.kcp.audit.Workload;
+import io.kcp.audit.WorkloadRecord;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -59,7 +59,7 @@ class ConsumeErrorsCliTest {
     Cli.Result dlt = Cli.run("dlt", "-b", kafka.bootstrapServers(), "--topic", topic + ".dlt", "--limit", "1000");
     assertThat(dlt.exitCode()).as(dlt.err()).isZero();
     assertThat(dlt.out()).contains(poison + " dead-lettered record(s) in " + topic + ".dlt")
-        .containsPattern("cause [0-9a-f]{16} +" + poison + "  io.kcp.sandbox.Faults\\$InjectedFailure");
+        .containsPattern("cause [0-9a-f]{16} +" + poison + "  io.kcp.audit.Faults\\$InjectedFailure");
     Cli.Result json = Cli.run("dlt", "-b", kafka.bootstrapServers(), "--topic", topic + ".dlt",
         "--limit", "1000", "--json");
     assertThat(json.out().lines()).hasSize((int) poison).allSatisfy(line -> assertThat(line)

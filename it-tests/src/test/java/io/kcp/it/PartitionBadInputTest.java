@@ -13,7 +13,7 @@ import io.kcp.core.MissingTopicPolicy;
 import io.kcp.partition.PartitionStrategy;
 import io.kcp.partition.PartitionStrategyEngine;
 import io.kcp.sandbox.KafkaSandbox;
-import io.kcp.sandbox.Workload;
+import io.kcp.audit.Workload;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;

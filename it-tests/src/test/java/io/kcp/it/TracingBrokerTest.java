@@ -9,7 +9,7 @@ import io.kcp.core.ErrorPolicy;
 import io.kcp.core.ProducerContext;
 import io.kcp.core.RecordHandler;
 import io.kcp.sandbox.KafkaSandbox;
-import io.kcp.sandbox.Workload;
+import io.kcp.audit.Workload;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;

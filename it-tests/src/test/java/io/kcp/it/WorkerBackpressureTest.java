@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.kcp.core.ConsumerSettings;
 import io.kcp.core.EngineState;
 import io.kcp.sandbox.KafkaSandbox;
-import io.kcp.sandbox.Workload;
+import io.kcp.audit.Workload;
 import io.kcp.worker.Ordering;
 import io.kcp.worker.WorkerStrategy;
 import io.kcp.worker.WorkerStrategyEngine;

@@ -3,9 +3,9 @@ package io.kcp.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.kcp.sandbox.AuditReport;
+import io.kcp.audit.AuditReport;
 import io.kcp.sandbox.KafkaSandbox;
-import io.kcp.sandbox.Workload;
+import io.kcp.audit.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kcp.core.ConsumerSettings;
-import io.kcp.sandbox.Audit;
-import io.kcp.sandbox.AuditLog;
-import io.kcp.sandbox.AuditReport;
+import io.kcp.audit.Audit;
+import io.kcp.audit.AuditLog;
+import io.kcp.audit.AuditReport;
 import io.kcp.sandbox.KafkaSandbox;
-import io.kcp.sandbox.Workload;
+import io.kcp.audit.Workload;
 import io.kcp.worker.Ordering;
 import io.kcp.worker.WorkerStrategy;
 import io.kcp.worker.WorkerStrategyEngine;

@@ -1,0 +1,988 @@
+package io.kcp.audit;
+
+import io.kcp.audit.internal.Json;
+import io.kcp.audit.internal.TopicReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What a topic holds compared with what the audited handlers finished: the proof (or disproof) of
+ * the delivery guarantees.
+ *
+ * <p>A record's identity is ({@code topic}, {@code partition}, {@code offset}). Three sources: the
+ * records in the topic (produced), the audit lines (handled), and the records in the dead-letter
+ * topic (DLT), where a consumer publishes a record it gave up on before committing its offset. The
+ * counts:
+ *
+ * <ul>
+ *   <li>{@code produced}: records in the topic;
+ *   <li>{@code handled}: distinct produced records handled at least once;
+ *   <li>{@code handled_total}: all audit lines;
+ *   <li>{@code lost}: produced records neither handled nor dead-lettered, so {@code produced =
+ *       handled + dead_lettered - dead_lettered_and_handled + lost};
+ *   <li>{@code duplicates}: the sum over produced records of (times handled − 1), for records
+ *       handled at least once — redeliveries within a run and across runs alike;
+ *   <li>{@code order_violations}: see below;
+ *   <li>{@code unknown_handled}: audit lines whose record is not in the topic (e.g. another
+ *       topic, or an offset beyond the end);
+ *   <li>{@code runs}: distinct run ids among the audit lines;
+ *   <li>{@code torn_lines}: unterminated audit lines skipped when reading the files;
+ *   <li>{@code dead_lettered}: distinct produced records found in the DLT (a record dead-lettered
+ *       twice, e.g. redelivered after a crash before its commit, counts once);
+ *   <li>{@code dead_lettered_and_handled}: produced records both in the DLT and handled at least
+ *       once — e.g. a handler that succeeded on a redelivery after an earlier run had given up on
+ *       the record. Not an error in itself: it counts toward neither {@code lost} nor {@code
+ *       duplicates}.
+ * </ul>
+ *
+ * <p><b>Matching DLT records.</b> A DLT record whose {@link DeadLetterRecord#hasOrigin() headers}
+ * name its original topic, partition and offset matches exactly that produced record (or none).
+ * Without those headers it matches by workload identity: the produced record with the same key and
+ * seq, if exactly one has them (a topic holding several workloads makes the identity ambiguous;
+ * such a DLT record, and one with no seq, matches nothing). DLT records that match no produced
+ * record are ignored: they cannot hide a loss.
+ *
+ * <p>{@link #clean()} is about delivery guarantees, so a dead-lettered record is accounted for, not
+ * lost: a report can be clean with {@code dead_lettered > 0}. Read {@code dead_lettered} to see how
+ * many records the handlers gave up on.
+ *
+ * <p><b>Order violation.</b> Only audit lines with a workload seq ({@code seq >= 0}) and a key take
+ * part. Within ONE run (run id), for one key of one topic, consider only the FIRST handling in that
+ * run of each (key, seq), the one with the earliest start; later handlings of the same (key, seq)
+ * in the same run are redeliveries and count as duplicates, never as violations. A violation is a
+ * pair a, b of such first handlings with {@code a.seq < b.seq} and {@code b.start < a.end}: b
+ * began before a, an earlier record of the same key, had finished (either reversed or
+ * overlapping). Each b is counted at most once: {@code order_violations} is the number of records
+ * b that were handled before an earlier one of their key finished. Across runs nothing is a
+ * violation (start and end are {@code System.nanoTime()} readings of one JVM; a redelivery after a
+ * crash is a duplicate). Computed per run and key by sorting first handlings by seq and sweeping
+ * with the latest end seen so far among smaller seqs, O(n log n).
+ *
+ * <p>Examples (at most {@value #MAX_EXAMPLES} of each) are taken in the order of the produced list
+ * (lost, duplicates, dead-lettered), of the audit lines (unknown) and of first appearance of a run and key
+ * (order violations).
+ *
+ * <p>{@link #toJson()} is a public contract: its snake_case keys are {@code produced, handled,
+ * handled_total, lost, duplicates, order_violations, unknown_handled, runs, torn_lines,
+ * dead_lettered, dead_lettered_and_handled, clean, lost_examples, duplicate_examples,
+ * order_violation_examples, unknown_handled_examples, dead_lettered_examples}, in that order.
+ * Each {@code dead_lettered_examples} item has the produced record's {@code topic, partition,
+ * offset, key, seq}, then {@code handled} (boolean) and the first matching DLT record's {@code
+ * dlt_topic, dlt_partition, dlt_offset}.
+ */
+public final class AuditReport {
+
+  /** The most examples kept of each kind. */
+  public static final int MAX_EXAMPLES = 5;
+
+  /** How long {@link #of(String, String, List)} may take to read the topic, and again the DLT. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofMinutes(2);
+
+  /** Appended to a topic's name to name its default dead-letter topic. */
+  public static final String DEFAULT_DLT_SUFFIX = ".dlt";
+
+  /**
+   * A produced record handled more than once.
+   *
+   * @param record the record
+   * @param timesHandled how many audit lines it has, {@code >= 2}
+   * @param runIds the runs that handled it, in audit line order; one run means a same-run
+   *     redelivery
+   */
+  public record Duplicate(ProducedRecord record, int timesHandled, List<String> runIds) {
+    /**
+     * Copies the run ids.
+     *
+     * @param record see the record description
+     * @param timesHandled see the record description
+     * @param runIds see the record description
+     * @throws NullPointerException if a component is null
+     */
+    public Duplicate {
+      Objects.requireNonNull(record, "record");
+      runIds = List.copyOf(runIds);
+    }
+  }
+
+  /**
+   * A record (the later one) handled before an earlier record of its key had finished, in one run.
+   *
+   * @param runId the run
+   * @param topic the topic
+   * @param partition the later record's partition
+   * @param key the key
+   * @param earlierSeq seq of the earlier record, the one still running (or not yet started)
+   * @param earlierOffset offset of the earlier record
+   * @param laterSeq seq of the record that started too early
+   * @param laterOffset offset of the record that started too early
+   */
+  public record OrderViolation(
+      String runId,
+      String topic,
+      int partition,
+      String key,
+      long earlierSeq,
+      long earlierOffset,
+      long laterSeq,
+      long laterOffset) {}
+
+  /**
+   * A produced record found in the dead-letter topic.
+   *
+   * @param record the produced record
+   * @param deadLetter the first DLT record (in DLT read order) that matched it
+   * @param handled whether it was also handled at least once
+   */
+  public record DeadLettered(ProducedRecord record, DeadLetterRecord deadLetter, boolean handled) {
+    /**
+     * Validates the components.
+     *
+     * @param record see the record description
+     * @param deadLetter see the record description
+     * @param handled see the record description
+     * @throws NullPointerException if a component is null
+     */
+    public DeadLettered {
+      Objects.requireNonNull(record, "record");
+      Objects.requireNonNull(deadLetter, "deadLetter");
+    }
+  }
+
+  private final long produced;
+  private final long handled;
+  private final long handledTotal;
+  private final long lost;
+  private final long duplicates;
+  private final long orderViolations;
+  private final long unknownHandled;
+  private final long runs;
+  private final long tornLines;
+  private final long deadLettered;
+  private final long deadLetteredAndHandled;
+  private final List<ProducedRecord> lostExamples;
+  private final List<Duplicate> duplicateExamples;
+  private final List<OrderViolation> orderViolationExamples;
+  private final List<AuditEntry> unknownHandledExamples;
+  private final List<DeadLettered> deadLetteredExamples;
+
+  private AuditReport(Builder b) {
+    this.produced = b.produced;
+    this.handled = b.handled;
+    this.handledTotal = b.handledTotal;
+    this.lost = b.lost;
+    this.duplicates = b.duplicates;
+    this.orderViolations = b.orderViolations;
+    this.unknownHandled = b.unknownHandled;
+    this.runs = b.runs;
+    this.tornLines = b.tornLines;
+    this.deadLettered = b.deadLettered;
+    this.deadLetteredAndHandled = b.deadLetteredAndHandled;
+    this.lostExamples = List.copyOf(b.lostExamples);
+    this.duplicateExamples = List.copyOf(b.duplicateExamples);
+    this.orderViolationExamples = List.copyOf(b.orderViolationExamples);
+    this.unknownHandledExamples = List.copyOf(b.unknownHandledExamples);
+    this.deadLetteredExamples = List.copyOf(b.deadLetteredExamples);
+  }
+
+  /**
+   * Reads the whole topic, its default dead-letter topic {@code <topic>.dlt} if that exists (an
+   * absent DLT means nothing was dead-lettered) and the audit files, then {@linkplain #compute
+   * computes} the report.
+   *
+   * @param bootstrapServers the cluster
+   * @param topic the topic the workload was produced to
+   * @param auditFiles the audit files of every consumer run
+   * @return the report
+   * @throws IllegalStateException if the cluster cannot be reached, the topic does not exist or
+   *     a topic cannot be read within {@link #DEFAULT_READ_TIMEOUT}
+   * @throws IllegalArgumentException if an audit file is malformed
+   */
+  public static AuditReport of(String bootstrapServers, String topic, List<Path> auditFiles) {
+    return of(bootstrapServers, topic, auditFiles, DEFAULT_READ_TIMEOUT);
+  }
+
+  /**
+   * Reads the whole topic (every partition from the beginning to its end offset as of the start
+   * of the read), likewise its default dead-letter topic {@code <topic>.dlt} if that exists (an
+   * absent DLT means nothing was dead-lettered), and the audit files, then {@linkplain #compute
+   * computes} the report.
+   *
+   * @param bootstrapServers the cluster
+   * @param topic the topic the workload was produced to
+   * @param auditFiles the audit files of every consumer run
+   * @param timeout how long reading the topic may take, and again reading the DLT
+   * @return the report
+   * @throws IllegalStateException if the cluster cannot be reached, the topic does not exist or
+   *     a topic cannot be read within {@code timeout}
+   * @throws IllegalArgumentException if an audit file is malformed
+   */
+  public static AuditReport of(
+      String bootstrapServers, String topic, List<Path> auditFiles, Duration timeout) {
+    return read(bootstrapServers, topic, auditFiles, defaultDeadLetterTopic(topic), false, timeout);
+  }
+
+  /**
+   * Reads the whole topic, the given dead-letter topic (if any) and the audit files, then
+   * {@linkplain #compute computes} the report.
+   *
+   * @param bootstrapServers the cluster
+   * @param topic the topic the workload was produced to
+   * @param auditFiles the audit files of every consumer run
+   * @param deadLetterTopic the DLT to read, which must exist; empty to read none (then {@code
+   *     dead_lettered} is 0)
+   * @return the report
+   * @throws IllegalStateException if the cluster cannot be reached, the topic or the given DLT
+   *     does not exist, or a topic cannot be read within {@link #DEFAULT_READ_TIMEOUT}
+   * @throws IllegalArgumentException if an audit file is malformed
+   */
+  public static AuditReport of(
+      String bootstrapServers,
+      String topic,
+      List<Path> auditFiles,
+      Optional<String> deadLetterTopic) {
+    return of(bootstrapServers, topic, auditFiles, deadLetterTopic, DEFAULT_READ_TIMEOUT);
+  }
+
+  /**
+   * Reads the whole topic, the given dead-letter topic (if any) and the audit files, then
+   * {@linkplain #compute computes} the report. Each topic is read from the beginning of every
+   * partition to its end offset as of the start of its read.
+   *
+   * @param bootstrapServers the cluster
+   * @param topic the topic the workload was produced to
+   * @param auditFiles the audit files of every consumer run
+   * @param deadLetterTopic the DLT to read, which must exist; empty to read none (then {@code
+   *     dead_lettered} is 0)
+   * @param timeout how long reading the topic may take, and again reading the DLT
+   * @return the report
+   * @throws IllegalStateException if the cluster cannot be reached, the topic or the given DLT
+   *     does not exist, or a topic cannot be read within {@code timeout}
+   * @throws IllegalArgumentException if an audit file is malformed
+   */
+  public static AuditReport of(
+      String bootstrapServers,
+      String topic,
+      List<Path> auditFiles,
+      Optional<String> deadLetterTopic,
+      Duration timeout) {
+    Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+    return read(bootstrapServers, topic, auditFiles, deadLetterTopic.orElse(null), true, timeout);
+  }
+
+  /**
+   * The default dead-letter topic of a topic.
+   *
+   * @param topic the topic
+   * @return {@code topic + ".dlt"}
+   */
+  public static String defaultDeadLetterTopic(String topic) {
+    return Objects.requireNonNull(topic, "topic") + DEFAULT_DLT_SUFFIX;
+  }
+
+  private static AuditReport read(
+      String bootstrapServers,
+      String topic,
+      List<Path> auditFiles,
+      String deadLetterTopic,
+      boolean deadLetterTopicRequired,
+      Duration timeout) {
+    AuditFiles.Contents contents = AuditFiles.read(auditFiles);
+    List<ProducedRecord> records = TopicReader.readAll(bootstrapServers, topic, timeout);
+    List<DeadLetterRecord> deadLetters =
+        deadLetterTopic == null
+            ? List.of()
+            : TopicReader.readDeadLetters(
+                    bootstrapServers, deadLetterTopic, timeout, deadLetterTopicRequired)
+                .orElse(List.of());
+    return compute(records, contents.entries(), contents.tornLines(), deadLetters);
+  }
+
+  /**
+   * Computes the report from audit file contents.
+   *
+   * @param produced the records in the topic
+   * @param handled what {@link AuditFiles#read} returned
+   * @return the report
+   */
+  public static AuditReport compute(List<ProducedRecord> produced, AuditFiles.Contents handled) {
+    return compute(produced, handled.entries(), handled.tornLines());
+  }
+
+  /**
+   * Computes the report from audit file contents and the dead-letter topic's records.
+   *
+   * @param produced the records in the topic
+   * @param handled what {@link AuditFiles#read} returned
+   * @param deadLetters the records in the dead-letter topic
+   * @return the report
+   */
+  public static AuditReport compute(
+      List<ProducedRecord> produced,
+      AuditFiles.Contents handled,
+      List<DeadLetterRecord> deadLetters) {
+    return compute(produced, handled.entries(), handled.tornLines(), deadLetters);
+  }
+
+  /**
+   * Computes the report, with no torn lines.
+   *
+   * @param produced the records in the topic; each identity at most once
+   * @param handled the audit lines
+   * @return the report
+   * @throws IllegalArgumentException if {@code produced} lists a record twice
+   */
+  public static AuditReport compute(List<ProducedRecord> produced, List<AuditEntry> handled) {
+    return compute(produced, handled, 0);
+  }
+
+  /**
+   * Computes the report, with no dead-letter topic. Pure: no I/O.
+   *
+   * @param produced the records in the topic; each identity at most once
+   * @param handled the audit lines
+   * @param tornLines torn lines skipped when the audit lines were read
+   * @return the report
+   * @throws IllegalArgumentException if {@code produced} lists a record twice
+   */
+  public static AuditReport compute(
+      List<ProducedRecord> produced, List<AuditEntry> handled, long tornLines) {
+    return compute(produced, handled, tornLines, List.of());
+  }
+
+  /**
+   * Computes the report. Pure: no I/O.
+   *
+   * @param produced the records in the topic; each identity at most once
+   * @param handled the audit lines
+   * @param tornLines torn lines skipped when the audit lines were read
+   * @param deadLetters the records in the dead-letter topic (matched as the class comment says)
+   * @return the report
+   * @throws IllegalArgumentException if {@code produced} lists a record twice
+   */
+  public static AuditReport compute(
+      List<ProducedRecord> produced,
+      List<AuditEntry> handled,
+      long tornLines,
+      List<DeadLetterRecord> deadLetters) {
+    Objects.requireNonNull(produced, "produced");
+    Objects.requireNonNull(handled, "handled");
+    Objects.requireNonNull(deadLetters, "deadLetters");
+    if (tornLines < 0) {
+      throw new IllegalArgumentException("tornLines must be >= 0, was " + tornLines);
+    }
+    Builder b = new Builder();
+    b.produced = produced.size();
+    b.handledTotal = handled.size();
+    b.tornLines = tornLines;
+
+    ProducedIndex index = new ProducedIndex(produced);
+    int[] times = new int[produced.size()];
+    Set<String> runIds = new HashSet<>();
+    for (AuditEntry e : handled) {
+      runIds.add(e.runId());
+      int i = index.find(e.topic(), e.partition(), e.offset());
+      if (i < 0) {
+        b.unknownHandled++;
+        if (b.unknownHandledExamples.size() < MAX_EXAMPLES) {
+          b.unknownHandledExamples.add(e);
+        }
+      } else if (times[i] < Integer.MAX_VALUE) {
+        times[i]++;
+      }
+    }
+    b.runs = runIds.size();
+
+    DeadLetterRecord[] deadLetterOf = deadLetters(produced, index, deadLetters);
+    Map<Integer, Integer> duplicateExampleIndex = new LinkedHashMap<>();
+    for (int i = 0; i < times.length; i++) {
+      int t = times[i];
+      DeadLetterRecord dead = deadLetterOf[i];
+      if (dead != null) {
+        b.deadLettered++;
+        if (t > 0) {
+          b.deadLetteredAndHandled++;
+        }
+        if (b.deadLetteredExamples.size() < MAX_EXAMPLES) {
+          b.deadLetteredExamples.add(new DeadLettered(produced.get(i), dead, t > 0));
+        }
+      }
+      if (t == 0 && dead == null) {
+        b.lost++;
+        if (b.lostExamples.size() < MAX_EXAMPLES) {
+          b.lostExamples.add(produced.get(i));
+        }
+      } else if (t > 0) {
+        b.handled++;
+        if (t > 1) {
+          b.duplicates += t - 1;
+          if (duplicateExampleIndex.size() < MAX_EXAMPLES) {
+            duplicateExampleIndex.put(i, t);
+          }
+        }
+      }
+    }
+    if (!duplicateExampleIndex.isEmpty()) {
+      Map<Integer, Set<String>> runsOf = new HashMap<>();
+      for (AuditEntry e : handled) {
+        int i = index.find(e.topic(), e.partition(), e.offset());
+        if (i >= 0 && duplicateExampleIndex.containsKey(i)) {
+          runsOf.computeIfAbsent(i, x -> new LinkedHashSet<>()).add(e.runId());
+        }
+      }
+      duplicateExampleIndex.forEach(
+          (i, t) ->
+              b.duplicateExamples.add(
+                  new Duplicate(produced.get(i), t, new ArrayList<>(runsOf.get(i)))));
+    }
+
+    orderViolations(handled, b);
+    return new AuditReport(b);
+  }
+
+  private record WorkloadIdentity(String key, long seq) {}
+
+  /** Per produced record (by index), the first DLT record that matches it, or null. */
+  private static DeadLetterRecord[] deadLetters(
+      List<ProducedRecord> produced, ProducedIndex index, List<DeadLetterRecord> deadLetters) {
+    DeadLetterRecord[] first = new DeadLetterRecord[produced.size()];
+    Map<WorkloadIdentity, Integer> byIdentity = null; // built on the first DLT record without origin
+    for (DeadLetterRecord d : deadLetters) {
+      int i;
+      if (d.hasOrigin()) {
+        i = index.find(d.originalTopic(), d.originalPartition(), d.originalOffset());
+      } else if (d.key() == null || d.seq() < 0) {
+        i = -1;
+      } else {
+        if (byIdentity == null) {
+          byIdentity = new HashMap<>();
+          for (int j = 0; j < produced.size(); j++) {
+            ProducedRecord r = produced.get(j);
+            if (r.key() != null && r.seq() >= 0) {
+              // -1 marks an identity that several produced records share: ambiguous
+              byIdentity.merge(new WorkloadIdentity(r.key(), r.seq()), j, (a, x) -> -1);
+            }
+          }
+        }
+        i = byIdentity.getOrDefault(new WorkloadIdentity(d.key(), d.seq()), -1);
+      }
+      if (i >= 0 && first[i] == null) {
+        first[i] = d;
+      }
+    }
+    return first;
+  }
+
+  private record RunKey(String runId, String topic, String key) {}
+
+  private static final Comparator<AuditEntry> BY_SEQ_THEN_START =
+      Comparator.comparingLong(AuditEntry::seq)
+          .thenComparing((x, y) -> Long.signum(x.startNanos() - y.startNanos()))
+          .thenComparing((x, y) -> Long.signum(x.endNanos() - y.endNanos()));
+
+  private static void orderViolations(List<AuditEntry> handled, Builder b) {
+    Map<RunKey, List<AuditEntry>> groups = new LinkedHashMap<>();
+    RunKey last = null;
+    List<AuditEntry> lastGroup = null;
+    for (AuditEntry e : handled) {
+      if (e.seq() < 0 || e.key() == null) {
+        continue;
+      }
+      if (last == null
+          || !last.key().equals(e.key())
+          || !last.runId().equals(e.runId())
+          || !last.topic().equals(e.topic())) {
+        last = new RunKey(e.runId(), e.topic(), e.key());
+        lastGroup = groups.computeIfAbsent(last, k -> new ArrayList<>());
+      }
+      lastGroup.add(e);
+    }
+    for (List<AuditEntry> group : groups.values()) {
+      group.sort(BY_SEQ_THEN_START);
+      // sweep in seq order; `latest` is the first handling, among smaller seqs, that ended last
+      AuditEntry latest = null;
+      long previousSeq = -1;
+      for (AuditEntry e : group) {
+        if (e.seq() == previousSeq) {
+          continue; // a later handling of the same seq in this run: a duplicate, not an order issue
+        }
+        previousSeq = e.seq();
+        if (latest != null && e.startNanos() - latest.endNanos() < 0) {
+          b.orderViolations++;
+          if (b.orderViolationExamples.size() < MAX_EXAMPLES) {
+            b.orderViolationExamples.add(
+                new OrderViolation(
+                    e.runId(),
+                    e.topic(),
+                    e.partition(),
+                    e.key(),
+                    latest.seq(),
+                    latest.offset(),
+                    e.seq(),
+                    e.offset()));
+          }
+        }
+        if (latest == null || e.endNanos() - latest.endNanos() > 0) {
+          latest = e;
+        }
+      }
+    }
+  }
+
+  /** Produced records by identity: per topic and partition, offsets sorted for binary search. */
+  private static final class ProducedIndex {
+    private record Partition(String topic, int partition) {}
+
+    private final Map<Partition, long[]> offsets = new HashMap<>();
+    private final Map<Partition, int[]> positions = new HashMap<>();
+    private String lastTopic;
+    private int lastPartition = -1;
+    private long[] lastOffsets;
+    private int[] lastPositions;
+
+    ProducedIndex(List<ProducedRecord> produced) {
+      Map<Partition, Integer> sizes = new HashMap<>();
+      for (ProducedRecord r : produced) {
+        sizes.merge(new Partition(r.topic(), r.partition()), 1, Integer::sum);
+      }
+      Map<Partition, Integer> filled = new HashMap<>();
+      sizes.forEach(
+          (p, n) -> {
+            offsets.put(p, new long[n]);
+            positions.put(p, new int[n]);
+            filled.put(p, 0);
+          });
+      for (int i = 0; i < produced.size(); i++) {
+        ProducedRecord r = produced.get(i);
+        Partition p = new Partition(r.topic(), r.partition());
+        int at = filled.merge(p, 1, Integer::sum) - 1;
+        offsets.get(p)[at] = r.offset();
+        positions.get(p)[at] = i;
+      }
+      offsets.forEach((p, offs) -> sortAndCheck(p, offs, positions.get(p)));
+    }
+
+    private static void sortAndCheck(Partition p, long[] offs, int[] pos) {
+      boolean sorted = true;
+      for (int i = 1; i < offs.length && sorted; i++) {
+        sorted = offs[i - 1] < offs[i];
+      }
+      if (!sorted) {
+        Integer[] order = new Integer[offs.length];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, Comparator.comparingLong(i -> offs[i]));
+        long[] o = offs.clone();
+        int[] q = pos.clone();
+        for (int i = 0; i < order.length; i++) {
+          offs[i] = o[order[i]];
+          pos[i] = q[order[i]];
+        }
+      }
+      for (int i = 1; i < offs.length; i++) {
+        if (offs[i - 1] == offs[i]) {
+          throw new IllegalArgumentException(
+              "produced lists " + p.topic() + "-" + p.partition() + "@" + offs[i] + " twice");
+        }
+      }
+    }
+
+    /** Index in the produced list, or -1. */
+    int find(String topic, int partition, long offset) {
+      if (partition != lastPartition || !topic.equals(lastTopic)) {
+        Partition p = new Partition(topic, partition);
+        lastTopic = topic;
+        lastPartition = partition;
+        lastOffsets = offsets.get(p);
+        lastPositions = positions.get(p);
+      }
+      if (lastOffsets == null) {
+        return -1;
+      }
+      int at = Arrays.binarySearch(lastOffsets, offset);
+      return at < 0 ? -1 : lastPositions[at];
+    }
+  }
+
+  private static final class Builder {
+    long produced;
+    long handled;
+    long handledTotal;
+    long lost;
+    long duplicates;
+    long orderViolations;
+    long unknownHandled;
+    long runs;
+    long tornLines;
+    long deadLettered;
+    long deadLetteredAndHandled;
+    final List<ProducedRecord> lostExamples = new ArrayList<>();
+    final List<Duplicate> duplicateExamples = new ArrayList<>();
+    final List<OrderViolation> orderViolationExamples = new ArrayList<>();
+    final List<AuditEntry> unknownHandledExamples = new ArrayList<>();
+    final List<DeadLettered> deadLetteredExamples = new ArrayList<>();
+  }
+
+  /**
+   * Records in the topic.
+   *
+   * @return the count
+   */
+  public long produced() {
+    return produced;
+  }
+
+  /**
+   * Distinct produced records handled at least once.
+   *
+   * @return the count
+   */
+  public long handled() {
+    return handled;
+  }
+
+  /**
+   * All audit lines.
+   *
+   * @return the count
+   */
+  public long handledTotal() {
+    return handledTotal;
+  }
+
+  /**
+   * Produced records neither handled nor dead-lettered.
+   *
+   * @return the count
+   */
+  public long lost() {
+    return lost;
+  }
+
+  /**
+   * Sum over produced records of (times handled − 1).
+   *
+   * @return the count
+   */
+  public long duplicates() {
+    return duplicates;
+  }
+
+  /**
+   * Records handled before an earlier record of their key finished, within one run.
+   *
+   * @return the count
+   */
+  public long orderViolations() {
+    return orderViolations;
+  }
+
+  /**
+   * Audit lines whose record is not in the topic.
+   *
+   * @return the count
+   */
+  public long unknownHandled() {
+    return unknownHandled;
+  }
+
+  /**
+   * Distinct run ids among the audit lines.
+   *
+   * @return the count
+   */
+  public long runs() {
+    return runs;
+  }
+
+  /**
+   * Torn audit lines skipped.
+   *
+   * @return the count
+   */
+  public long tornLines() {
+    return tornLines;
+  }
+
+  /**
+   * Distinct produced records found in the dead-letter topic.
+   *
+   * @return the count
+   */
+  public long deadLettered() {
+    return deadLettered;
+  }
+
+  /**
+   * Produced records both in the dead-letter topic and handled at least once.
+   *
+   * @return the count
+   */
+  public long deadLetteredAndHandled() {
+    return deadLetteredAndHandled;
+  }
+
+  /**
+   * Up to {@value #MAX_EXAMPLES} lost records.
+   *
+   * @return the examples
+   */
+  public List<ProducedRecord> lostExamples() {
+    return lostExamples;
+  }
+
+  /**
+   * Up to {@value #MAX_EXAMPLES} duplicated records.
+   *
+   * @return the examples
+   */
+  public List<Duplicate> duplicateExamples() {
+    return duplicateExamples;
+  }
+
+  /**
+   * Up to {@value #MAX_EXAMPLES} order violations.
+   *
+   * @return the examples
+   */
+  public List<OrderViolation> orderViolationExamples() {
+    return orderViolationExamples;
+  }
+
+  /**
+   * Up to {@value #MAX_EXAMPLES} audit lines whose record is not in the topic.
+   *
+   * @return the examples
+   */
+  public List<AuditEntry> unknownHandledExamples() {
+    return unknownHandledExamples;
+  }
+
+  /**
+   * Up to {@value #MAX_EXAMPLES} dead-lettered records.
+   *
+   * @return the examples
+   */
+  public List<DeadLettered> deadLetteredExamples() {
+    return deadLetteredExamples;
+  }
+
+  /**
+   * Whether the guarantees held: nothing lost, no duplicates, no order violations. Dead-lettered
+   * records are accounted for, not lost, so they do not make a report unclean.
+   *
+   * @return {@code lost == 0 && duplicates == 0 && order_violations == 0}
+   */
+  public boolean clean() {
+    return lost == 0 && duplicates == 0 && orderViolations == 0;
+  }
+
+  /**
+   * The report as a JSON object (keys listed in the class comment), ending with a newline.
+   *
+   * @return the JSON
+   */
+  public String toJson() {
+    StringBuilder sb = new StringBuilder(1024).append("{\n");
+    number(sb, "produced", produced);
+    number(sb, "handled", handled);
+    number(sb, "handled_total", handledTotal);
+    number(sb, "lost", lost);
+    number(sb, "duplicates", duplicates);
+    number(sb, "order_violations", orderViolations);
+    number(sb, "unknown_handled", unknownHandled);
+    number(sb, "runs", runs);
+    number(sb, "torn_lines", tornLines);
+    number(sb, "dead_lettered", deadLettered);
+    number(sb, "dead_lettered_and_handled", deadLetteredAndHandled);
+    Json.name(sb.append("  "), "clean").append(clean()).append(",\n");
+
+    array(sb, "lost_examples", lostExamples, AuditReport::producedFields);
+    sb.append(",\n");
+    array(
+        sb,
+        "duplicate_examples",
+        duplicateExamples,
+        (s, d) -> {
+          producedFields(s, d.record());
+          Json.name(s.append(", "), "times_handled").append(d.timesHandled());
+          Json.name(s.append(", "), "runs").append('[');
+          for (int i = 0; i < d.runIds().size(); i++) {
+            Json.string(s.append(i == 0 ? "" : ", "), d.runIds().get(i));
+          }
+          s.append(']');
+        });
+    sb.append(",\n");
+    array(
+        sb,
+        "order_violation_examples",
+        orderViolationExamples,
+        (s, v) -> {
+          Json.name(s, "run");
+          Json.string(s, v.runId());
+          Json.name(s.append(", "), "topic");
+          Json.string(s, v.topic());
+          Json.name(s.append(", "), "partition").append(v.partition());
+          Json.name(s.append(", "), "key");
+          Json.string(s, v.key());
+          Json.name(s.append(", "), "earlier_seq").append(v.earlierSeq());
+          Json.name(s.append(", "), "earlier_offset").append(v.earlierOffset());
+          Json.name(s.append(", "), "later_seq").append(v.laterSeq());
+          Json.name(s.append(", "), "later_offset").append(v.laterOffset());
+        });
+    sb.append(",\n");
+    array(
+        sb,
+        "unknown_handled_examples",
+        unknownHandledExamples,
+        (s, e) -> {
+          Json.name(s, "run");
+          Json.string(s, e.runId());
+          Json.name(s.append(", "), "topic");
+          Json.string(s, e.topic());
+          Json.name(s.append(", "), "partition").append(e.partition());
+          Json.name(s.append(", "), "offset").append(e.offset());
+          Json.name(s.append(", "), "key");
+          Json.string(s, e.key());
+          Json.name(s.append(", "), "seq").append(e.seq());
+        });
+    sb.append(",\n");
+    array(
+        sb,
+        "dead_lettered_examples",
+        deadLetteredExamples,
+        (s, d) -> {
+          producedFields(s, d.record());
+          Json.name(s.append(", "), "handled").append(d.handled());
+          Json.name(s.append(", "), "dlt_topic");
+          Json.string(s, d.deadLetter().topic());
+          Json.name(s.append(", "), "dlt_partition").append(d.deadLetter().partition());
+          Json.name(s.append(", "), "dlt_offset").append(d.deadLetter().offset());
+        });
+    return sb.append("\n}\n").toString();
+  }
+
+  private static void number(StringBuilder sb, String name, long value) {
+    Json.name(sb.append("  "), name).append(value).append(",\n");
+  }
+
+  private interface Fields<T> {
+    void write(StringBuilder sb, T item);
+  }
+
+  private static <T> void array(StringBuilder sb, String name, List<T> items, Fields<T> fields) {
+    Json.name(sb.append("  "), name).append('[');
+    for (int i = 0; i < items.size(); i++) {
+      sb.append(i == 0 ? "\n    {" : ",\n    {");
+      fields.write(sb, items.get(i));
+      sb.append('}');
+    }
+    sb.append(items.isEmpty() ? "]" : "\n  ]");
+  }
+
+  private static void producedFields(StringBuilder sb, ProducedRecord r) {
+    Json.name(sb, "topic");
+    Json.string(sb, r.topic());
+    Json.name(sb.append(", "), "partition").append(r.partition());
+    Json.name(sb.append(", "), "offset").append(r.offset());
+    Json.name(sb.append(", "), "key");
+    Json.string(sb, r.key());
+    Json.name(sb.append(", "), "seq").append(r.seq());
+  }
+
+  /**
+   * A short human summary: one aligned line per count, the verdict, and the first example of each
+   * kind of problem and of a dead-lettered record.
+   *
+   * @return the summary, ending with a newline
+   */
+  public String toText() {
+    StringBuilder sb = new StringBuilder(512);
+    line(sb, "produced", produced);
+    line(sb, "handled", handled);
+    line(sb, "handled_total", handledTotal);
+    line(sb, "lost", lost);
+    line(sb, "dead_lettered", deadLettered);
+    line(sb, "dead_lettered_and_handled", deadLetteredAndHandled);
+    line(sb, "duplicates", duplicates);
+    line(sb, "order_violations", orderViolations);
+    line(sb, "unknown_handled", unknownHandled);
+    line(sb, "runs", runs);
+    line(sb, "torn_lines", tornLines);
+    sb.append(String.format("%-18s %s\n", "verdict", clean() ? "CLEAN" : "NOT CLEAN"));
+    if (!lostExamples.isEmpty()) {
+      ProducedRecord r = lostExamples.get(0);
+      sb.append(String.format("%-18s %s\n", "e.g. lost", describe(r)));
+    }
+    if (!duplicateExamples.isEmpty()) {
+      Duplicate d = duplicateExamples.get(0);
+      sb.append(
+          String.format(
+              "%-18s %s handled %d times in %d run(s)\n",
+              "e.g. duplicate",
+              describe(d.record()),
+              d.timesHandled(),
+              d.runIds().size()));
+    }
+    if (!orderViolationExamples.isEmpty()) {
+      OrderViolation v = orderViolationExamples.get(0);
+      sb.append(
+          String.format(
+              "%-18s run %s key %s: seq %d started before seq %d finished\n",
+              "e.g. out of order",
+              v.runId(),
+              v.key(),
+              v.laterSeq(),
+              v.earlierSeq()));
+    }
+    if (!unknownHandledExamples.isEmpty()) {
+      AuditEntry e = unknownHandledExamples.get(0);
+      sb.append(
+          String.format(
+              "%-18s %s-%d@%d not in the topic\n",
+              "e.g. unknown",
+              e.topic(),
+              e.partition(),
+              e.offset()));
+    }
+    if (!deadLetteredExamples.isEmpty()) {
+      DeadLettered d = deadLetteredExamples.get(0);
+      sb.append(
+          String.format(
+              "%-18s %s in %s-%d@%d%s\n",
+              "e.g. dead-letter",
+              describe(d.record()),
+              d.deadLetter().topic(),
+              d.deadLetter().partition(),
+              d.deadLetter().offset(),
+              d.handled() ? ", also handled" : ""));
+    }
+    return sb.toString();
+  }
+
+  /** One count: the label, then the value right-aligned to column 31 (narrower after a long label). */
+  private static void line(StringBuilder sb, String name, long value) {
+    int width = Math.max(1, 30 - Math.max(18, name.length()));
+    sb.append(String.format("%-18s %" + width + "d\n", name, value));
+  }
+
+  private static String describe(ProducedRecord r) {
+    return r.topic() + "-" + r.partition() + "@" + r.offset() + " key " + r.key() + " seq " + r.seq();
+  }
+
+  /** The {@link #toText()} summary. */
+  @Override
+  public String toString() {
+    return toText();
+  }
+}
