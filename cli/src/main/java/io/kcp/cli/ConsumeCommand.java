@@ -13,6 +13,7 @@ import io.kcp.core.EngineState;
 import io.kcp.core.MissingTopicPolicy;
 import io.kcp.core.RecordHandler;
 import io.kcp.core.SingleThreadConsumer;
+import io.kcp.deploy.RebalanceRecorder;
 import io.kcp.partition.PartitionConfig;
 import io.kcp.partition.PartitionStrategy;
 import io.kcp.audit.Audit;
@@ -97,6 +98,19 @@ final class ConsumeCommand implements Callable<Integer> {
   @Option(names = "--audit", paramLabel = "FILE",
       description = "Append one line per handled record to FILE, for 'kcp audit'.")
   Path audit;
+
+  @Option(names = "--audit-id", paramLabel = "ID",
+      description = "The handler id on every audit line (default: the thread that handled the record);"
+          + " kcp deploy labels each instance's lines with its version and run.")
+  String auditId;
+
+  @Option(names = "--client-id", paramLabel = "ID",
+      description = "Client id prefix of the consumers (consumer i is ID-i). Default: kcp-<group>.")
+  String clientId;
+
+  @Option(names = "--events", paramLabel = "FILE",
+      description = "Append each rebalance callback (assigned, revoked, lost) to FILE, one line each.")
+  Path events;
 
   @Option(names = "--until-drained",
       description = "Stop once the group has no lag on the topic (default with the embedded broker).")
@@ -259,9 +273,13 @@ final class ConsumeCommand implements Callable<Integer> {
             otel.exporter != OtelOptions.Exporter.none, err);
         untilDrained = true;
       }
-      ConsumerSettings settings = ConsumerSettings.builder()
+      ConsumerSettings.Builder sb = ConsumerSettings.builder()
           .bootstrapServers(b.bootstrapServers()).groupId(group).topics(topic)
-          .properties(consumerProperties).build();
+          .properties(consumerProperties);
+      if (clientId != null) {
+        sb.clientId(clientId);
+      }
+      ConsumerSettings settings = sb.build();
       try (AuditLog log = audit == null ? null : AuditLog.open(audit)) {
         ConsumerEngine engine = build(settings, handler(log, failCount), protocol, missing, errorPolicy,
             telemetry.openTelemetry(), parenting);
@@ -345,7 +363,10 @@ final class ConsumeCommand implements Callable<Integer> {
     if (outage != null) {
       work = Faults.outage(work, outageAfter, outage);
     }
-    return log == null ? work : Audit.wrap(work, log);
+    if (log == null) {
+      return work;
+    }
+    return auditId == null ? Audit.wrap(work, log) : Audit.wrap(work, log, auditId);
   }
 
   /** What every strategy shares, from the options; bad values fail here, with their option. */
@@ -360,6 +381,9 @@ final class ConsumeCommand implements Callable<Integer> {
         .producerContext(parenting)
         .drainTimeout(drainTimeout)
         .staticMembership(staticMembership);
+    if (events != null) {
+      b.listener(RebalanceRecorder.toFile(auditId != null ? auditId : group, events));
+    }
     if (assignor != null) {
       b.assignor(assignor);
     }

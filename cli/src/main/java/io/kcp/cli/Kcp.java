@@ -22,6 +22,7 @@ import picocli.CommandLine.ParseResult;
       ProduceCommand.class,
       ConsumeCommand.class,
       BenchCommand.class,
+      DeployCommand.class,
       AuditCommand.class,
       DltCommand.class,
       LagCommand.class,

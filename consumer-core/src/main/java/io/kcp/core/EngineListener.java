@@ -24,6 +24,16 @@ public interface EngineListener {
   default void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
 
   /**
+   * Partitions were assigned to one of the engine's consumers, in this {@code generation}: the
+   * group's generation under the classic protocol (each rebalance makes a new one, so the
+   * distinct generations members report count the rebalances), the member's epoch under KIP-848.
+   * Calls {@link #onPartitionsAssigned(Collection)} unless overridden; engines call this one.
+   */
+  default void onPartitionsAssigned(Collection<TopicPartition> partitions, int generation) {
+    onPartitionsAssigned(partitions);
+  }
+
+  /**
    * Partitions were revoked and the engine let go of them: none of their records starts here
    * after this call, their running records finished (or the drain timed out, see {@code
    * drained}), and what finished was committed.

@@ -144,17 +144,24 @@ public final class WorkloadRunner {
   }
 
   private Properties producerConfig() {
+    return producerConfig(bootstrapServers, "kcp-workload", producerProperties);
+  }
+
+  /**
+   * The workload's producer: idempotent, {@code acks=all}, string keys and values, and bounded
+   * waits, so an unreachable or stuck cluster fails a run instead of hanging it.
+   */
+  public static Properties producerConfig(String bootstrapServers, String clientId, Map<String, String> extra) {
     Properties p = new Properties();
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "kcp-workload");
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
-    // bounded waits: an unreachable or stuck cluster fails the run instead of hanging it
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
-    p.putAll(producerProperties);
+    p.putAll(extra);
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

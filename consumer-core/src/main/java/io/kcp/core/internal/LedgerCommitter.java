@@ -110,7 +110,12 @@ public final class LedgerCommitter implements Committer {
             if (Fencing.isFenced(error) && fenced == null) {
               fenced = conflict(error);
             }
-            LOG.warn("async commit of {} failed: {}", offsets, error.toString());
+            if (error instanceof RebalanceInProgressException) {
+              // expected while the group rebalances: the next commit carries the same offsets
+              LOG.debug("async commit of {} refused during a rebalance", offsets);
+            } else {
+              LOG.warn("async commit of {} failed: {}", offsets, error.toString());
+            }
           }
         });
   }

@@ -480,7 +480,7 @@ public final class SingleThreadEngine implements PollLoop {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       partitions.forEach(tp -> assigned.put(tp, Boolean.TRUE));
-      Listeners.assigned(listener, partitions, spec.name());
+      Listeners.assigned(listener, partitions, consumer, spec.name());
     }
 
     @Override

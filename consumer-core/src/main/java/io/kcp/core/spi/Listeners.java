@@ -4,6 +4,7 @@ import io.kcp.core.EngineListener;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,12 +18,22 @@ public final class Listeners {
 
   private Listeners() {}
 
-  /** Tells {@code listener} that {@code partitions} were assigned. */
-  public static void assigned(EngineListener listener, Collection<TopicPartition> partitions, String engine) {
+  /** Tells {@code listener} that {@code partitions} were assigned to {@code consumer}. */
+  public static void assigned(EngineListener listener, Collection<TopicPartition> partitions,
+      Consumer<?, ?> consumer, String engine) {
     try {
-      listener.onPartitionsAssigned(List.copyOf(partitions));
+      listener.onPartitionsAssigned(List.copyOf(partitions), generation(consumer));
     } catch (Throwable e) {
       LOG.warn("{}: the engine listener failed on an assignment: {}", engine, e.toString());
+    }
+  }
+
+  /** The consumer's group generation (member epoch under KIP-848), -1 if it has none. */
+  public static int generation(Consumer<?, ?> consumer) {
+    try {
+      return consumer.groupMetadata().generationId();
+    } catch (RuntimeException e) {
+      return -1;
     }
   }
 

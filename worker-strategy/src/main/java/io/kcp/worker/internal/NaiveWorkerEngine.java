@@ -309,7 +309,7 @@ public final class NaiveWorkerEngine implements WorkerStrategyEngine {
       if (paused) {
         consumer.pause(new ArrayList<>(partitions));
       }
-      Listeners.assigned(config.listener(), partitions, spec.name());
+      Listeners.assigned(config.listener(), partitions, consumer, spec.name());
     }
 
     @Override

@@ -726,7 +726,7 @@ public final class WorkerEngine implements WorkerStrategyEngine, Work.Runner {
         partitions.computeIfAbsent(tp, WorkerEngine.this::newPartition);
         assigned.put(tp, Boolean.TRUE);
       }
-      Listeners.assigned(listener, added, spec.name());
+      Listeners.assigned(listener, added, consumer, spec.name());
     }
 
     @Override

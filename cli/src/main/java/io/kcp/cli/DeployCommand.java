@@ -1,0 +1,212 @@
+package io.kcp.cli;
+
+import io.kcp.audit.Topics;
+import io.kcp.deploy.Deployment;
+import io.kcp.deploy.DeploymentConfig;
+import io.kcp.deploy.DeploymentReport;
+import io.kcp.deploy.InstanceLauncher;
+import io.kcp.deploy.RollingConfig;
+import io.kcp.deploy.RollingDeployment;
+import io.kcp.deploy.StopDeployment;
+import io.kcp.deploy.Version;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code kcp deploy}: a measured deployment of the demo consumer, v1 to v2, under steady traffic. */
+@Command(
+    name = "deploy",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Deploy v2 of a demo consumer over a running fleet of v1, under steady traffic, and measure",
+      "what it cost: lost and duplicated records, the longest gap with nothing consumed (overall",
+      "and per partition), the lag peak and its recovery, how long versions mixed, rebalances.",
+      "Every figure comes from the audit of what each instance handled and from samples of the",
+      "group. Progress per step on stderr, the report on stdout. Without --bootstrap-server it",
+      "starts an embedded broker."
+    })
+final class DeployCommand implements Callable<Integer> {
+  /** The strategies {@code --strategy} accepts. */
+  enum Strategy { stop, rolling }
+
+  @Spec CommandSpec spec;
+  @Mixin Verbosity verbosity;
+  @Mixin BrokerOption broker;
+
+  @Option(names = "--strategy", defaultValue = "rolling",
+      description = "stop (stop every v1, then start v2) or rolling (one instance at a time). Default: ${DEFAULT-VALUE}.")
+  Strategy strategy;
+
+  @Option(names = "--variant", defaultValue = "cooperative",
+      description = "How the instances join the group: eager, cooperative, static (cooperative + static"
+          + " membership) or kip848. Default: ${DEFAULT-VALUE}.")
+  String variant;
+
+  @Option(names = "--instances", defaultValue = "3", description = "Instances in the fleet. Default: ${DEFAULT-VALUE}.")
+  int instances;
+
+  @Option(names = "--threads", defaultValue = "2",
+      description = "Consumer threads per instance. Default: ${DEFAULT-VALUE}.")
+  int threads;
+
+  @Option(names = "--partitions", defaultValue = "12",
+      description = "Partitions of the topic (created if missing). Default: ${DEFAULT-VALUE}.")
+  int partitions;
+
+  @Option(names = "--rate", defaultValue = "2000",
+      description = "Steady traffic during the deployment, records/s. Default: ${DEFAULT-VALUE}.")
+  int rate;
+
+  @Option(names = "--keys", defaultValue = "1000", description = "Keys of the traffic. Default: ${DEFAULT-VALUE}.")
+  int keys;
+
+  @Option(names = "--handler-latency", defaultValue = "1ms", converter = DurationConverter.class,
+      description = "Simulated work per record. Default: ${DEFAULT-VALUE}.")
+  Duration handlerLatency;
+
+  @Option(names = "--launcher", defaultValue = "in-process",
+      description = "in-process (each instance an engine in this JVM) or jvm (each a kcp consume process)."
+          + " Default: ${DEFAULT-VALUE}.")
+  String launcher;
+
+  @Option(names = "--rollback", description = "Once v2 settled, roll v1 back in the same way (rolling only).")
+  boolean rollback;
+
+  @Option(names = "--session-timeout", converter = DurationConverter.class,
+      description = "The consumers' session.timeout.ms (Kafka's default: 45s). A static member must be"
+          + " back within it.")
+  Duration sessionTimeout;
+
+  @Option(names = "--warm-up", defaultValue = "3s", converter = DurationConverter.class,
+      description = "Steady time before the first step. Default: ${DEFAULT-VALUE}.")
+  Duration warmUp;
+
+  @Option(names = "--settle", defaultValue = "3s", converter = DurationConverter.class,
+      description = "Steady time after the last step. Default: ${DEFAULT-VALUE}.")
+  Duration settle;
+
+  @Option(names = "--topic", description = "Default: kcp-deploy-<strategy>-<variant>-<time>.")
+  String topic;
+
+  @Option(names = "--group", description = "Default: the topic's name.")
+  String group;
+
+  @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the instances' audit and event files go. Default: a temporary directory.")
+  Path workDir;
+
+  @Option(names = "--json", description = "Print the report as JSON (snake_case keys).")
+  boolean json;
+
+  @Option(names = "--chart", paramLabel = "FILE.png",
+      description = "Draw the lag and the records/s per version over time, with every step marked.")
+  Path chart;
+
+  @Override
+  public Integer call() throws IOException {
+    DeployVersions.Variant v = parseVariant();
+    InstanceLauncher.Kind kind = parseLauncher();
+    Checks.positive("--instances", instances);
+    Checks.positive("--threads", threads);
+    Checks.positive("--partitions", partitions);
+    Checks.positive("--rate", rate);
+    Checks.positive("--keys", keys);
+    int consumers = instances * threads;
+    if (consumers > partitions) {
+      throw new CliException("--instances " + instances + " x --threads " + threads + " = " + consumers
+          + " consumers for " + partitions + " partitions: " + (consumers - partitions)
+          + " consumer(s) would sit idle (a partition is consumed by one member of a group at a time),"
+          + " and the last instance started would own nothing; use more --partitions or fewer instances");
+    }
+    if (strategy == Strategy.stop && v == DeployVersions.Variant.STATIC) {
+      throw new CliException("--strategy stop with --variant static cannot work: a static member stays in"
+          + " the group when it stops, so the group empties only after session.timeout.ms; use"
+          + " --variant eager, cooperative or kip848 for a stop deployment");
+    }
+    if (strategy == Strategy.stop && rollback) {
+      throw new CliException("--rollback applies to --strategy rolling");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String name = topic != null ? topic : "kcp-deploy-" + strategy + "-" + v.label() + "-"
+        + Long.toHexString(System.currentTimeMillis());
+    Path dir = workDir != null ? workDir : Files.createTempDirectory("kcp-deploy-");
+    try (BrokerOption.Broker b = broker.open(err)) {
+      createTopic(b.bootstrapServers(), name);
+      DeploymentConfig config = DeploymentConfig.custom(b.bootstrapServers(), group != null ? group : name, name)
+          .instances(instances).launcher(kind).workDir(dir).traffic(rate, keys)
+          .warmUp(warmUp).settle(settle).variant(v.label())
+          .listener((step, running) -> {
+            err.printf(Locale.ROOT, "  [%s] %s  (%d running)%n", step.phase(), step.what(), running.size());
+            err.flush();
+          })
+          .build();
+      Version v1 = DeployVersions.of("v1", b.bootstrapServers(), v, threads, handlerLatency, sessionTimeout);
+      Version v2 = DeployVersions.of("v2", b.bootstrapServers(), v, threads, handlerLatency, sessionTimeout);
+      Deployment deployment = strategy == Strategy.stop ? StopDeployment.of(config)
+          : RollingDeployment.of(config, rollingConfig(v));
+      err.printf(Locale.ROOT, "%s deployment of v1 -> v2%s: %d instances x %d threads (%s), %d partitions,"
+              + " %,d records/s; files in %s%n", strategy, rollback ? " and back" : "", instances, threads,
+          v.label(), partitions, rate, dir);
+      DeploymentReport report = deployment.run(v1, v2);
+      out.println(json ? report.toJson() : report.toText());
+      out.flush();
+      if (chart != null) {
+        DeployChart.writePng(chart, report);
+        err.println("chart: " + chart);
+      }
+      if (report.lost() > 0) {
+        throw new CliException("the deployment lost " + report.lost() + " record(s): see the audit files in " + dir);
+      }
+    }
+    return 0;
+  }
+
+  private RollingConfig rollingConfig(DeployVersions.Variant v) {
+    // a static member's replacement reuses its group.instance.id: the old one must be gone first
+    boolean reuseId = v == DeployVersions.Variant.STATIC;
+    return RollingConfig.custom().maxSurge(reuseId ? 0 : 1).maxUnavailable(reuseId ? 1 : 0)
+        .rollback(rollback).build();
+  }
+
+  private void createTopic(String bootstrap, String name) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      Topics.createAndAwait(admin, name, partitions, (short) 1);
+    } catch (IllegalStateException e) {
+      throw new CliException(e.getMessage() + ": give --partitions to match, or another --topic");
+    } catch (RuntimeException e) {
+      throw new CliException("cannot create topic " + name + " on " + bootstrap + ": " + e.getMessage());
+    }
+  }
+
+  private DeployVersions.Variant parseVariant() {
+    for (DeployVersions.Variant v : DeployVersions.Variant.values()) {
+      if (v.label().equals(variant.toLowerCase(Locale.ROOT))) {
+        return v;
+      }
+    }
+    throw new CliException("--variant must be eager, cooperative, static or kip848 (got " + variant + ")");
+  }
+
+  private InstanceLauncher.Kind parseLauncher() {
+    switch (launcher.toLowerCase(Locale.ROOT)) {
+      case "in-process":
+        return InstanceLauncher.Kind.IN_PROCESS;
+      case "jvm":
+        return InstanceLauncher.Kind.JVM;
+      default:
+        throw new CliException("--launcher must be in-process or jvm (got " + launcher + ")");
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package io.kcp.cli;
+
+import io.kcp.core.ConsumerSettings;
+import io.kcp.core.EngineConfig;
+import io.kcp.core.GroupProtocol;
+import io.kcp.core.RecordHandler;
+import io.kcp.deploy.InstanceContext;
+import io.kcp.deploy.InstanceRecipe;
+import io.kcp.deploy.Version;
+import io.kcp.partition.PartitionConfig;
+import io.kcp.partition.PartitionStrategy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.RangeAssignor;
+
+/**
+ * The demo pair of {@code kcp deploy} (and of the deployment tests): versions {@code v1} and
+ * {@code v2} of one consumer
+ * application — the consumer-per-thread strategy, a handler that takes {@code latency} per record
+ * — joining their group the way the variant says. An instance runs in this JVM or as a {@code kcp
+ * consume} process; either way its audit lines carry its run id, its consumers' client ids start
+ * with it, and it reports its rebalances.
+ */
+public final class DeployVersions {
+  /** How the instances join their group. */
+  public enum Variant {
+    /** Classic protocol, eager range assignor: every partition stops at every rebalance. */
+    EAGER,
+    /** Classic protocol, cooperative-sticky assignor: only the moving partitions stop. */
+    COOPERATIVE,
+    /** Cooperative, plus static membership: a replacement reuses its slot's group.instance.id. */
+    STATIC,
+    /** KIP-848's consumer protocol: the broker assigns, one member at a time. */
+    KIP848;
+
+    /** As typed on the command line: eager, cooperative, static, kip848. */
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  private DeployVersions() {}
+
+  /**
+   * A version of the demo application.
+   *
+   * @param name the version's name, e.g. {@code v1}
+   * @param bootstrap the cluster
+   * @param variant how its instances join the group
+   * @param threads consumer threads per instance
+   * @param latency the handler's simulated work per record
+   * @param sessionTimeout the consumers' {@code session.timeout.ms}, or null for Kafka's default
+   */
+  public static Version of(String name, String bootstrap, Variant variant, int threads, Duration latency,
+      Duration sessionTimeout) {
+    return Version.of(name, new InstanceRecipe() {
+      @Override
+      public io.kcp.core.ConsumerEngine engine(InstanceContext ctx) {
+        ConsumerSettings.Builder s = ConsumerSettings.builder().bootstrapServers(bootstrap)
+            .groupId(ctx.group()).topics(ctx.topic()).clientId(ctx.runId());
+        if (sessionTimeout != null) {
+          s.property("session.timeout.ms", String.valueOf(sessionTimeout.toMillis()));
+        }
+        EngineConfig.Builder c = EngineConfig.custom(s.build()).listener(ctx.listener());
+        switch (variant) {
+          case EAGER -> c.assignor(RangeAssignor.class.getName());
+          case STATIC -> c.instanceId(ctx.slot());
+          case KIP848 -> c.groupProtocol(GroupProtocol.CONSUMER);
+          default -> { }
+        }
+        return PartitionStrategy.of(c.build(), PartitionConfig.ofThreads(threads), ctx.audited(work(latency)));
+      }
+
+      @Override
+      public List<String> command(InstanceContext ctx) {
+        List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-cp",
+            System.getProperty("java.class.path"), Kcp.class.getName(), "consume",
+            "-b", bootstrap, "--topic", ctx.topic(), "--group", ctx.group(), "--strategy", "partition",
+            "--threads", String.valueOf(threads), "--handler-latency", latency.toMillis() + "ms",
+            "--audit", ctx.auditFile().toString(), "--audit-id", ctx.runId(), "--client-id", ctx.runId(),
+            "--events", ctx.eventsFile().toString()));
+        switch (variant) {
+          case EAGER -> cmd.addAll(List.of("--assignor", RangeAssignor.class.getName()));
+          case STATIC -> cmd.addAll(List.of("--instance-id", ctx.slot()));
+          case KIP848 -> cmd.addAll(List.of("--group-protocol", "consumer"));
+          default -> { }
+        }
+        if (sessionTimeout != null) {
+          cmd.addAll(List.of("-p", "session.timeout.ms=" + sessionTimeout.toMillis()));
+        }
+        return cmd;
+      }
+    });
+  }
+
+  private static RecordHandler<String, String> work(Duration latency) {
+    long millis = latency.toMillis();
+    return r -> {
+      if (millis > 0) {
+        Thread.sleep(millis); // the simulated work
+      }
+    };
+  }
+
+  private static String javaBinary() {
+    return ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+}

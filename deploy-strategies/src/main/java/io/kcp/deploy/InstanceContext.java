@@ -1,0 +1,125 @@
+package io.kcp.deploy;
+
+import io.kcp.audit.Audit;
+import io.kcp.audit.AuditLog;
+import io.kcp.core.EngineListener;
+import io.kcp.core.RecordHandler;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Where and as what one instance runs: its version, its slot (the stable place it fills in the
+ * fleet, reused by its replacement — what a static member's instance id is made of), its run id
+ * (unique per start, the prefix of its consumers' client ids and the handler id of its audit
+ * lines), the group and topic, and its files.
+ */
+public final class InstanceContext {
+  private final String version;
+  private final String slot;
+  private final String runId;
+  private final String bootstrapServers;
+  private final String group;
+  private final String topic;
+  private final Path auditFile;
+  private final Path eventsFile;
+  private final EngineListener listener;
+  private final AuditLog auditLog;
+
+  private InstanceContext(String version, String slot, String runId, String bootstrapServers, String group,
+      String topic, Path auditFile, Path eventsFile, EngineListener listener, AuditLog auditLog) {
+    this.version = version;
+    this.slot = slot;
+    this.runId = runId;
+    this.bootstrapServers = bootstrapServers;
+    this.group = group;
+    this.topic = topic;
+    this.auditFile = auditFile;
+    this.eventsFile = eventsFile;
+    this.listener = listener;
+    this.auditLog = auditLog;
+  }
+
+  /**
+   * A context (launchers and deployments make them; a test may too).
+   *
+   * @param listener where an in-process engine reports its rebalances
+   */
+  public static InstanceContext of(String version, String slot, String runId, String bootstrapServers,
+      String group, String topic, Path auditFile, Path eventsFile, EngineListener listener) {
+    return new InstanceContext(Objects.requireNonNull(version, "version"), Objects.requireNonNull(slot, "slot"),
+        Objects.requireNonNull(runId, "runId"), Objects.requireNonNull(bootstrapServers, "bootstrapServers"),
+        Objects.requireNonNull(group, "group"), Objects.requireNonNull(topic, "topic"),
+        Objects.requireNonNull(auditFile, "auditFile"), Objects.requireNonNull(eventsFile, "eventsFile"),
+        Objects.requireNonNull(listener, "listener"), null);
+  }
+
+  /** This context, auditing in-process into {@code log} (the in-process launcher opens it). */
+  public InstanceContext withAuditLog(AuditLog log) {
+    return new InstanceContext(version, slot, runId, bootstrapServers, group, topic, auditFile, eventsFile,
+        listener, Objects.requireNonNull(log, "log"));
+  }
+
+  /** The version's name. */
+  public String version() {
+    return version;
+  }
+
+  /** The slot this instance fills, e.g. {@code i1}: the same for an instance and its replacement. */
+  public String slot() {
+    return slot;
+  }
+
+  /** Unique per start, e.g. {@code v2-i1-4}: client id prefix and audit handler id. */
+  public String runId() {
+    return runId;
+  }
+
+  /** The cluster. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** The consumer group. */
+  public String group() {
+    return group;
+  }
+
+  /** The topic. */
+  public String topic() {
+    return topic;
+  }
+
+  /** Where the instance's audit lines go. */
+  public Path auditFile() {
+    return auditFile;
+  }
+
+  /** Where a process instance appends its rebalance events ({@link RebalanceRecorder#toFile}). */
+  public Path eventsFile() {
+    return eventsFile;
+  }
+
+  /** The listener an in-process engine reports its rebalances to. */
+  public EngineListener listener() {
+    return listener;
+  }
+
+  /**
+   * {@code handler}, auditing every record it finishes into this instance's audit file with the
+   * run id as handler id (in-process instances; a process instance audits itself).
+   *
+   * @throws IllegalStateException for a process instance's context
+   */
+  public <K, V> RecordHandler<K, V> audited(RecordHandler<K, V> handler) {
+    Objects.requireNonNull(handler, "handler");
+    if (auditLog == null) {
+      throw new IllegalStateException("a process instance audits itself, into " + auditFile);
+    }
+    return Audit.wrap(handler, auditLog, runId);
+  }
+
+  @Override
+  public String toString() {
+    return runId + " (" + version + " in slot " + slot + ")";
+  }
+}

@@ -1,0 +1,321 @@
+package io.kcp.deploy.internal;
+
+import io.kcp.audit.AuditEntry;
+import io.kcp.audit.AuditFiles;
+import io.kcp.audit.AuditReport;
+import io.kcp.audit.Traffic;
+import io.kcp.core.EngineListener;
+import io.kcp.deploy.DeploymentConfig;
+import io.kcp.deploy.DeploymentException;
+import io.kcp.deploy.DeploymentReport;
+import io.kcp.deploy.DeploymentStep;
+import io.kcp.deploy.InstanceContext;
+import io.kcp.deploy.InstanceLauncher;
+import io.kcp.deploy.PhaseReport;
+import io.kcp.deploy.RebalanceEvent;
+import io.kcp.deploy.RunningInstance;
+import io.kcp.deploy.Version;
+import io.kcp.lag.LagSnapshot;
+import io.kcp.lag.PartitionLag;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One measured deployment run, and the moves every strategy is made of: start an instance of a
+ * version in a slot, stop one, wait until one is ready (a member of the group owning partitions)
+ * or the lag recovered or the group emptied. It owns the traffic, the sampler and the fleet, and
+ * at the end drains, stops everything and measures: the report is computed from the audit files,
+ * the lag samples and the instances' rebalance callbacks.
+ */
+public final class DeploymentRun implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DeploymentRun.class);
+  private static final long WAIT_NANOS = 50_000_000L;
+
+  private final DeploymentConfig config;
+  private final InstanceLauncher launcher;
+  private final String strategy;
+  private final Sampler sampler;
+  private final List<RunningInstance> fleet = new ArrayList<>(); // running now, oldest first
+  private final List<String> slots = new ArrayList<>();
+  private final List<RunningInstance> started = new ArrayList<>();
+  private final List<DeploymentStep> steps = new ArrayList<>();
+  private final List<long[]> phases = new ArrayList<>(); // start, end per phase
+  private final List<String[]> phaseVersions = new ArrayList<>();
+  private final Map<String, Integer> runs = new TreeMap<>();
+  private Traffic traffic;
+  private String phase = "start";
+  private long warmStart;
+  private boolean closed;
+
+  public DeploymentRun(DeploymentConfig config, InstanceLauncher launcher, String strategy) {
+    this.config = config;
+    this.launcher = launcher;
+    this.strategy = strategy;
+    this.sampler = new Sampler(config.bootstrapServers(), config.group(), config.topic(), config.sampleInterval());
+  }
+
+  /** The config. */
+  public DeploymentConfig config() {
+    return config;
+  }
+
+  /**
+   * Starts the sampler, the traffic and {@code instances} instances of {@code from}, waits until
+   * each is ready and the lag recovered, then holds the fleet steady for the warm-up.
+   */
+  public void begin(Version from) {
+    try {
+      Files.createDirectories(config.workDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + config.workDir(), e);
+    }
+    sampler.start();
+    if (sampler.latest().partitions().isEmpty()) {
+      throw new DeploymentException("topic " + config.topic() + " has no partitions on "
+          + config.bootstrapServers() + ": create it first");
+    }
+    traffic = Traffic.start(config.bootstrapServers(), config.topic(), config.keys(), config.rate());
+    for (int i = 0; i < config.instances(); i++) {
+      slots.add("i" + i);
+      RunningInstance instance = start(from, "i" + i);
+      awaitReady(instance);
+    }
+    awaitRecovered();
+    warmStart = System.currentTimeMillis();
+    hold(config.warmUp());
+  }
+
+  /** The partitions of the topic. */
+  public int partitions() {
+    return sampler.latest().partitions().size();
+  }
+
+  /** The slots of the fleet, in order. */
+  public List<String> slots() {
+    return List.copyOf(slots);
+  }
+
+  /** The oldest instance running in {@code slot}, if any. */
+  public Optional<RunningInstance> inSlot(String slot) {
+    return fleet.stream().filter(i -> i.context().slot().equals(slot)).findFirst();
+  }
+
+  /** Marks the start of a phase ({@code rollout}, {@code rollback}) from one version to another. */
+  public void startPhase(String name, Version from, Version to) {
+    phase = name;
+    phases.add(new long[] {System.currentTimeMillis(), -1});
+    phaseVersions.add(new String[] {name, from.name(), to.name()});
+  }
+
+  /** Marks the end of the current phase: its last step is done and the lag recovered. */
+  public void endPhase() {
+    phases.get(phases.size() - 1)[1] = System.currentTimeMillis();
+    step("done");
+  }
+
+  /** Starts an instance of {@code version} in {@code slot} (the slot's run number goes up). */
+  public RunningInstance start(Version version, String slot) {
+    int n = runs.merge(version.name() + "-" + slot, 1, Integer::sum);
+    String runId = version.name() + "-" + slot + "-" + n;
+    InstanceContext context = InstanceContext.of(version.name(), slot, runId, config.bootstrapServers(),
+        config.group(), config.topic(), config.workDir().resolve(runId + ".tsv"),
+        config.workDir().resolve(runId + ".events"), EngineListener.noop());
+    RunningInstance instance = launcher.start(version, context);
+    started.add(instance);
+    fleet.add(instance);
+    step("started " + runId);
+    return instance;
+  }
+
+  /** Stops these instances gracefully, all at once (a scale to zero), and takes them out of the fleet. */
+  public void stopAll(List<RunningInstance> instances) {
+    instances.parallelStream().forEach(i -> i.stop(config.stopGrace()));
+    for (RunningInstance i : instances) {
+      fleet.remove(i);
+      step("stopped " + i.context().runId());
+    }
+  }
+
+  /** Stops {@code instance} gracefully and takes it out of the fleet. */
+  public void stop(RunningInstance instance) {
+    instance.stop(config.stopGrace());
+    fleet.remove(instance);
+    step("stopped " + instance.context().runId());
+  }
+
+  /**
+   * Waits until {@code instance} is ready: it handled a record (so it joined, got partitions and
+   * polls: its audit file is not empty) and the group is stable. (The group's own view of who
+   * owns what is not enough: a static member that takes its predecessor's place without a
+   * rebalance keeps the predecessor's client id there.)
+   *
+   * @throws DeploymentException if it died or is not ready within the ready timeout
+   */
+  public void awaitReady(RunningInstance instance) {
+    Path audit = instance.context().auditFile();
+    await("ready " + instance.context().runId(), config.readyTimeout(), () -> {
+      if (!instance.alive()) {
+        throw new DeploymentException(instance + " stopped before it was ready");
+      }
+      return handledAny(audit) && "STABLE".equalsIgnoreCase(sampler.snapshot().state());
+    });
+    step("ready " + instance.context().runId());
+  }
+
+  private static boolean handledAny(Path audit) {
+    try {
+      return Files.exists(audit) && Files.size(audit) > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Waits until the group's total lag is at or below the recovered lag. */
+  public void awaitRecovered() {
+    await("lag at or below " + config.recoveredLag(), config.readyTimeout(),
+        () -> sampler.snapshot().totalLag() <= config.recoveredLag());
+    step("lag recovered");
+  }
+
+  /** Waits until the group has no member (every instance left or its session expired). */
+  public void awaitEmpty() {
+    await("the group to be empty", config.readyTimeout(), () -> sampler.snapshot().members() == 0);
+    step("group empty");
+  }
+
+  /** The group's committed offset per partition now. */
+  public Map<Integer, Long> committedOffsets() {
+    Map<Integer, Long> out = new TreeMap<>();
+    for (PartitionLag p : sampler.snapshot().partitions()) {
+      p.committedOffset().ifPresent(o -> out.put(p.partition(), o));
+    }
+    return out;
+  }
+
+  /** Records a step and tells the listener. */
+  public void step(String what) {
+    DeploymentStep s = new DeploymentStep(System.currentTimeMillis(), phase, what);
+    steps.add(s);
+    config.listener().onStep(s, List.copyOf(fleet));
+  }
+
+  private void await(String what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new DeploymentException("timed out after " + timeout + " waiting for " + what
+            + " (group " + config.group() + ": " + describe(sampler::snapshot) + ")");
+      }
+      LockSupport.parkNanos(WAIT_NANOS);
+    }
+  }
+
+  private static String describe(Supplier<LagSnapshot> snapshot) {
+    try {
+      LagSnapshot s = snapshot.get();
+      return s.state() + ", " + s.members() + " member(s), total lag " + s.totalLag();
+    } catch (RuntimeException e) {
+      return "not readable: " + e.getMessage();
+    }
+  }
+
+  /** The measuring period itself: the fleet runs, the traffic flows. */
+  private static void hold(Duration d) {
+    long end = System.nanoTime() + d.toNanos();
+    while (System.nanoTime() - end < 0) {
+      LockSupport.parkNanos(end - System.nanoTime());
+    }
+  }
+
+  /**
+   * Settles, stops the traffic, waits until the group consumed and committed everything, stops
+   * the fleet, and measures.
+   *
+   * @param cutover the committed offsets at the cut-over of a stop deployment, else empty
+   */
+  public DeploymentReport finish(Map<Integer, Long> cutover) {
+    phase = "finish";
+    hold(config.settle());
+    long produced = traffic.stop();
+    step("traffic stopped after " + produced + " records");
+    await("the group to consume everything produced", config.drainTimeout(), () -> sampler.snapshot()
+        .partitions().stream().allMatch(p -> p.committedOffset().orElse(-1) == p.logEndOffset()));
+    step("drained");
+    List<RebalanceEvent> events = new ArrayList<>();
+    for (RunningInstance i : started) {
+      if (i.alive()) {
+        stop(i);
+      }
+    }
+    for (RunningInstance i : started) {
+      events.addAll(i.events());
+    }
+    sampler.close();
+    closed = true;
+    List<Path> files = new ArrayList<>();
+    for (RunningInstance i : started) {
+      if (Files.exists(i.context().auditFile())) {
+        files.add(i.context().auditFile());
+      }
+    }
+    AuditReport audit = AuditReport.of(config.bootstrapServers(), config.topic(), files);
+    List<AuditEntry> entries = AuditFiles.read(files).entries();
+    List<LagSnapshot> samples = sampler.samples();
+    List<PhaseReport> measured = new ArrayList<>();
+    for (int p = 0; p < phases.size(); p++) {
+      String[] v = phaseVersions.get(p);
+      measured.add(Measure.phase(v[0], v[1], v[2], phases.get(p)[0], phases.get(p)[1], warmStart,
+          entries, samples, events));
+    }
+    long cutoverViolations = cutover.isEmpty() ? 0 : Measure.cutoverViolations(
+        cutover, entries, phaseVersions.get(0)[1], phaseVersions.get(0)[2]);
+    return new DeploymentReport(strategy, config.variant(), config.instances(), partitions(samples),
+        config.rate(), audit.produced(), audit.lost(), audit.duplicates(), measured.get(0),
+        measured.size() > 1 ? measured.get(1) : null, cutover, cutoverViolations, steps,
+        Measure.lagSeries(samples), Measure.ratesByVersion(entries), started.stream()
+            .map(i -> i.context().auditFile()).toList());
+  }
+
+  private static int partitions(List<LagSnapshot> samples) {
+    return samples.isEmpty() ? 0 : samples.get(samples.size() - 1).partitions().size();
+  }
+
+  /** Stops whatever still runs (after a failure): the traffic, the instances, the sampler. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (traffic != null) {
+      try {
+        traffic.close();
+      } catch (RuntimeException e) {
+        LOG.warn("stopping the traffic failed: {}", e.toString());
+      }
+    }
+    for (RunningInstance i : started) {
+      try {
+        if (i.alive()) {
+          i.stop(config.stopGrace());
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("stopping {} failed: {}", i, e.toString());
+      }
+    }
+    sampler.close();
+  }
+}

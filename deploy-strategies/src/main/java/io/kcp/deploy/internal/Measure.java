@@ -1,0 +1,207 @@
+package io.kcp.deploy.internal;
+
+import io.kcp.audit.AuditEntry;
+import io.kcp.deploy.DeploymentReport;
+import io.kcp.deploy.PhaseReport;
+import io.kcp.deploy.RebalanceEvent;
+import io.kcp.lag.LagSnapshot;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The figures of a deployment, computed from evidence only: audit lines (the handler id is the
+ * instance's run id, {@code <version>-<slot>-<n>}; the time is the handler's end, wall clock),
+ * lag samples, rebalance callbacks.
+ */
+final class Measure {
+  private Measure() {}
+
+  /** The version of a run id {@code <version>-<slot>-<n>}. */
+  static String versionOf(String runId) {
+    int last = runId.lastIndexOf('-');
+    int slot = last < 0 ? -1 : runId.lastIndexOf('-', last - 1);
+    return slot < 0 ? runId : runId.substring(0, slot);
+  }
+
+  static PhaseReport phase(String name, String from, String to, long start, long end, long warmStart,
+      List<AuditEntry> entries, List<LagSnapshot> samples, List<RebalanceEvent> events) {
+    // gaps: the longest stretch of the phase without a handled record, overall and per partition
+    List<Long> all = new ArrayList<>();
+    Map<Integer, List<Long>> byPartition = new TreeMap<>();
+    long firstTo = Long.MAX_VALUE;
+    long lastFrom = Long.MIN_VALUE;
+    Map<String, Map<Long, Long>> perSecond = new HashMap<>();
+    for (AuditEntry e : entries) {
+      long t = e.endEpochMillis();
+      String version = versionOf(e.handlerId());
+      if (t >= start && t <= end) {
+        all.add(t);
+        byPartition.computeIfAbsent(e.partition(), k -> new ArrayList<>()).add(t);
+        perSecond.computeIfAbsent(e.handlerId(), k -> new HashMap<>()).merge(t / 1000, 1L, Long::sum);
+      }
+      if (t >= start) {
+        if (version.equals(to)) {
+          firstTo = Math.min(firstTo, t);
+        }
+        if (version.equals(from) && t <= end) {
+          lastFrom = Math.max(lastFrom, t);
+        }
+      }
+    }
+    long gap = longestGap(all, start, end);
+    long maxPartitionGap = 0;
+    int maxGapPartition = -1;
+    for (Map.Entry<Integer, List<Long>> p : byPartition.entrySet()) {
+      long g = longestGap(p.getValue(), start, end);
+      if (g > maxPartitionGap) {
+        maxPartitionGap = g;
+        maxGapPartition = p.getKey();
+      }
+    }
+    long mixed = firstTo == Long.MAX_VALUE || lastFrom == Long.MIN_VALUE ? 0 : Math.max(0, lastFrom - firstTo);
+    // lag: the peak within the phase; recovery: how long it stayed above the warm-up's peak
+    long baseline = 0;
+    long peak = 0;
+    long firstAbove = -1;
+    long lastAbove = -1;
+    int peakInstances = 0;
+    for (LagSnapshot s : samples) {
+      long t = s.takenAtMs();
+      if (t >= warmStart && t < start) {
+        baseline = Math.max(baseline, s.totalLag());
+      }
+    }
+    for (LagSnapshot s : samples) {
+      long t = s.takenAtMs();
+      if (t < start || t > end) {
+        continue;
+      }
+      peak = Math.max(peak, s.totalLag());
+      if (s.totalLag() > baseline) {
+        if (firstAbove < 0) {
+          firstAbove = t;
+        }
+        lastAbove = t;
+      }
+    }
+    peakInstances = peakInstances(entries, start, end);
+    // rebalances: generations (epochs) newer than any before the phase, begun within it
+    int before = -1;
+    Set<Integer> generations = new HashSet<>();
+    long revoked = 0;
+    for (RebalanceEvent e : events) {
+      if (e.kind() == RebalanceEvent.Kind.ASSIGNED && e.atMillis() < start) {
+        before = Math.max(before, e.generation());
+      }
+    }
+    for (RebalanceEvent e : events) {
+      if (e.atMillis() < start || e.atMillis() > end) {
+        continue;
+      }
+      if (e.kind() == RebalanceEvent.Kind.ASSIGNED && e.generation() > before) {
+        generations.add(e.generation());
+      }
+      if (e.kind() == RebalanceEvent.Kind.REVOKED) {
+        revoked += e.partitions().size();
+      }
+    }
+    // load per instance: its busiest second, and the mean over the seconds it was active
+    long loadPeak = 0;
+    double meanSum = 0;
+    for (Map<Long, Long> seconds : perSecond.values()) {
+      long total = 0;
+      for (long n : seconds.values()) {
+        loadPeak = Math.max(loadPeak, n);
+        total += n;
+      }
+      meanSum += (double) total / seconds.size();
+    }
+    double loadMean = perSecond.isEmpty() ? 0 : meanSum / perSecond.size();
+    return new PhaseReport(name, from, to, start, end, gap, maxPartitionGap, maxGapPartition, peak,
+        firstAbove < 0 ? 0 : lastAbove - firstAbove, mixed, peakInstances, generations.size(), revoked,
+        loadPeak, loadMean);
+  }
+
+  /**
+   * The most instance runs consuming at once within [start, end]: each run counts from the first
+   * record it handled to the last, and the most of those spans that overlap is the peak.
+   */
+  static int peakInstances(List<AuditEntry> entries, long start, long end) {
+    Map<String, long[]> spans = new HashMap<>();
+    for (AuditEntry e : entries) {
+      long t = e.endEpochMillis();
+      spans.merge(e.handlerId(), new long[] {t, t}, (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+    }
+    List<long[]> edges = new ArrayList<>(); // time, +1 (start) or -1 (end)
+    for (long[] span : spans.values()) {
+      if (span[1] < start || span[0] > end) {
+        continue;
+      }
+      edges.add(new long[] {Math.max(span[0], start), 1});
+      edges.add(new long[] {Math.min(span[1], end), -1});
+    }
+    edges.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1])); // ends first
+    int now = 0;
+    int peak = 0;
+    for (long[] edge : edges) {
+      now += (int) edge[1];
+      peak = Math.max(peak, now);
+    }
+    return peak;
+  }
+
+  /** The longest interval in [start, end] between consecutive times (and the window's ends). */
+  static long longestGap(List<Long> times, long start, long end) {
+    List<Long> sorted = new ArrayList<>(times);
+    sorted.sort(null);
+    long previous = start;
+    long longest = 0;
+    for (long t : sorted) {
+      longest = Math.max(longest, t - previous);
+      previous = t;
+    }
+    return Math.max(longest, end - previous);
+  }
+
+  /**
+   * Records of {@code from} handled at or above the cut-over offset, plus records of {@code to}
+   * handled below it: 0 when the stop deployment separated the versions cleanly.
+   */
+  static long cutoverViolations(Map<Integer, Long> cutover, List<AuditEntry> entries, String from, String to) {
+    long violations = 0;
+    for (AuditEntry e : entries) {
+      Long cut = cutover.get(e.partition());
+      if (cut == null) {
+        continue;
+      }
+      String version = versionOf(e.handlerId());
+      if (version.equals(from) && e.offset() >= cut || version.equals(to) && e.offset() < cut) {
+        violations++;
+      }
+    }
+    return violations;
+  }
+
+  static List<DeploymentReport.LagPoint> lagSeries(List<LagSnapshot> samples) {
+    List<DeploymentReport.LagPoint> out = new ArrayList<>();
+    for (LagSnapshot s : samples) {
+      out.add(new DeploymentReport.LagPoint(s.takenAtMs(), s.totalLag()));
+    }
+    return out;
+  }
+
+  /** Records handled per second, per version. */
+  static Map<String, Map<Long, Long>> ratesByVersion(List<AuditEntry> entries) {
+    Map<String, Map<Long, Long>> out = new TreeMap<>();
+    for (AuditEntry e : entries) {
+      out.computeIfAbsent(versionOf(e.handlerId()), k -> new TreeMap<>())
+          .merge(e.endEpochMillis() / 1000, 1L, Long::sum);
+    }
+    return out;
+  }
+}
