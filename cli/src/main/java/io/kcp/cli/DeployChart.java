@@ -39,9 +39,11 @@ final class DeployChart {
     long t0 = report.steps().stream().filter(st -> st.phase().equals("start") && st.what().equals("lag recovered"))
         .mapToLong(DeploymentStep::atMillis).max()
         .orElse(report.steps().isEmpty() ? 0 : report.steps().get(0).atMillis());
+    double end = report.steps().isEmpty() ? 1
+        : Math.max(1, (report.steps().get(report.steps().size() - 1).atMillis() - t0) / 1000.0);
     List<BufferedImage> images = List.of(
-        BitmapEncoder.getBufferedImage(lagChart(report, t0)),
-        BitmapEncoder.getBufferedImage(rateChart(report, t0)));
+        BitmapEncoder.getBufferedImage(axis(lagChart(report, t0), end)),
+        BitmapEncoder.getBufferedImage(axis(rateChart(report, t0), end)));
     BufferedImage all = new BufferedImage(WIDTH, HEIGHT * images.size(), BufferedImage.TYPE_INT_RGB);
     Graphics2D g = all.createGraphics();
     g.setColor(Color.WHITE);
@@ -58,6 +60,14 @@ final class DeployChart {
     } catch (IOException e) {
       throw new CliException("cannot write --chart " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Both charts on one time axis, so a step's line is at the same place in each. */
+  private static XYChart axis(XYChart c, double end) {
+    c.getStyler().setXAxisMin(0.0);
+    c.getStyler().setXAxisMax(end);
+    c.getStyler().setXAxisDecimalPattern("#0");
+    return c;
   }
 
   private static XYChart base(String title, String y) {
@@ -103,7 +113,7 @@ final class DeployChart {
       List<Long> y = new ArrayList<>();
       v.getValue().forEach((second, n) -> {
         if (second * 1000 >= t0) {
-          x.add((second * 1000 - t0) / 1000.0);
+          x.add((second * 1000 + 500 - t0) / 1000.0); // the middle of its second
           y.add(n);
         }
       });

@@ -89,6 +89,10 @@ final class DeployCommand implements Callable<Integer> {
           + " back within it.")
   Duration sessionTimeout;
 
+  @Option(names = {"-p", "--consumer-property"}, paramLabel = "KEY=VALUE",
+      description = "Any Kafka consumer property of both versions, e.g. -p heartbeat.interval.ms=500 (repeatable).")
+  Map<String, String> consumerProperties = new java.util.LinkedHashMap<>();
+
   @Option(names = "--warm-up", defaultValue = "3s", converter = DurationConverter.class,
       description = "Steady time before the first step. Default: ${DEFAULT-VALUE}.")
   Duration warmUp;
@@ -137,6 +141,9 @@ final class DeployCommand implements Callable<Integer> {
     if (strategy == Strategy.stop && rollback) {
       throw new CliException("--rollback applies to --strategy rolling");
     }
+    // the consumer properties' mistakes first, before a broker is started
+    io.kcp.core.ConsumerSettings.builder().bootstrapServers("localhost:9092").groupId("g").topics("t")
+        .properties(consumerProperties).build();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String name = topic != null ? topic : "kcp-deploy-" + strategy + "-" + v.label() + "-"
@@ -152,8 +159,12 @@ final class DeployCommand implements Callable<Integer> {
             err.flush();
           })
           .build();
-      Version v1 = DeployVersions.of("v1", b.bootstrapServers(), v, threads, handlerLatency, sessionTimeout);
-      Version v2 = DeployVersions.of("v2", b.bootstrapServers(), v, threads, handlerLatency, sessionTimeout);
+      Map<String, String> props = new java.util.LinkedHashMap<>(consumerProperties);
+      if (sessionTimeout != null) {
+        props.put("session.timeout.ms", String.valueOf(sessionTimeout.toMillis()));
+      }
+      Version v1 = DeployVersions.of("v1", b.bootstrapServers(), v, threads, handlerLatency, props);
+      Version v2 = DeployVersions.of("v2", b.bootstrapServers(), v, threads, handlerLatency, props);
       Deployment deployment = strategy == Strategy.stop ? StopDeployment.of(config)
           : RollingDeployment.of(config, rollingConfig(v));
       err.printf(Locale.ROOT, "%s deployment of v1 -> v2%s: %d instances x %d threads (%s), %d partitions,"

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 
 /**
@@ -51,18 +52,16 @@ public final class DeployVersions {
    * @param variant how its instances join the group
    * @param threads consumer threads per instance
    * @param latency the handler's simulated work per record
-   * @param sessionTimeout the consumers' {@code session.timeout.ms}, or null for Kafka's default
+   * @param properties more consumer properties, e.g. {@code session.timeout.ms}
    */
   public static Version of(String name, String bootstrap, Variant variant, int threads, Duration latency,
-      Duration sessionTimeout) {
+      Map<String, String> properties) {
     return Version.of(name, new InstanceRecipe() {
       @Override
       public io.kcp.core.ConsumerEngine engine(InstanceContext ctx) {
         ConsumerSettings.Builder s = ConsumerSettings.builder().bootstrapServers(bootstrap)
             .groupId(ctx.group()).topics(ctx.topic()).clientId(ctx.runId());
-        if (sessionTimeout != null) {
-          s.property("session.timeout.ms", String.valueOf(sessionTimeout.toMillis()));
-        }
+        s.properties(properties);
         EngineConfig.Builder c = EngineConfig.custom(s.build()).listener(ctx.listener());
         switch (variant) {
           case EAGER -> c.assignor(RangeAssignor.class.getName());
@@ -87,9 +86,7 @@ public final class DeployVersions {
           case KIP848 -> cmd.addAll(List.of("--group-protocol", "consumer"));
           default -> { }
         }
-        if (sessionTimeout != null) {
-          cmd.addAll(List.of("-p", "session.timeout.ms=" + sessionTimeout.toMillis()));
-        }
+        properties.forEach((k, v) -> cmd.addAll(List.of("-p", k + "=" + v)));
         return cmd;
       }
     });

@@ -63,11 +63,16 @@ final class OneLineSpanExporter implements SpanExporter {
     return status.getStatusCode().name();
   }
 
-  /** {@code {k1=v1, k2=v2}} in the attributes' own order (as the instrumentation set them). */
+  /**
+   * {@code {k1=v1, k2=v2}} sorted by key: a span's attributes come in a hash map's order, which
+   * differs from run to run, and a line that reads the same every time is easier to compare.
+   */
   static StringBuilder appendAttributes(StringBuilder line, Attributes attributes) {
+    java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>();
+    attributes.asMap().forEach((k, v) -> sorted.put(k.getKey(), v));
     line.append('{');
     boolean first = true;
-    for (Map.Entry<?, Object> e : attributes.asMap().entrySet()) {
+    for (Map.Entry<String, Object> e : sorted.entrySet()) {
       if (!first) {
         line.append(", ");
       }

@@ -34,6 +34,11 @@ final class SandboxCommand implements Callable<Integer> {
       description = "PLAINTEXT port of the (first) broker; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
   int port;
 
+  @Option(names = {"-P", "--broker-property"}, paramLabel = "KEY=VALUE",
+      description = "Any broker configuration property, applied last (repeatable), e.g."
+          + " -P group.consumer.heartbeat.interval.ms=1000.")
+  java.util.Map<String, String> brokerProperties = new java.util.LinkedHashMap<>();
+
   @Override
   public Integer call() throws InterruptedException {
     if (brokers != 1 && brokers != 3) {
@@ -45,7 +50,9 @@ final class SandboxCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     long t0 = System.nanoTime();
-    KafkaSandbox sandbox = KafkaSandbox.builder().brokers(brokers).port(port).start();
+    KafkaSandbox.Builder builder = KafkaSandbox.builder().brokers(brokers).port(port);
+    brokerProperties.forEach(builder::brokerProperty);
+    KafkaSandbox sandbox = builder.start();
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
         new Thread(

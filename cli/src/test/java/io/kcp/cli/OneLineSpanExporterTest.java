@@ -44,7 +44,7 @@ class OneLineSpanExporterTest {
     assertThat(lines).hasSize(2);
     assertThat(lines[0]).isEqualTo(String.format(
         "otel span 'process orders' CONSUMER trace=%s span=%s parent=%s links=1"
-            + " status=ERROR(handler failed) %s {messaging.system=kafka, messaging.kafka.offset=42}",
+            + " status=ERROR(handler failed) %s {messaging.kafka.offset=42, messaging.system=kafka}",
         parent.getSpanContext().getTraceId(), child.getSpanContext().getSpanId(),
         parent.getSpanContext().getSpanId(), durationOf(lines[0])));
     assertThat(durationOf(lines[0])).matches("\\d+\\.\\d{3} ms");

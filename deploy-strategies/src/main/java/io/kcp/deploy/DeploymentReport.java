@@ -20,7 +20,7 @@ import java.util.Optional;
  * <p>{@link #toJson()} is a public contract; its snake_case keys are {@code strategy, variant,
  * instances, partitions, rate, produced, lost, duplicates, consumption_gap_ms,
  * max_partition_gap_ms, max_gap_partition, lag_peak, recovery_ms, mixed_version_ms,
- * peak_instances, rebalances, revoked_partitions, revoked_per_rebalance, instance_load_peak,
+ * peak_instances, rebalances, revoked_partitions, revoked_per_rebalance, rebalance_ms, instance_load_peak,
  * instance_load_mean, rollout_ms, rolled_back, cutover, cutover_violations, rollback, steps}
  * (the figures of the rollout at the top level, the rollback's in {@code rollback}).
  */
@@ -164,6 +164,7 @@ public final class DeploymentReport {
     m.put("rebalances", p.rebalances());
     m.put("revoked_partitions", p.revokedPartitions());
     m.put("revoked_per_rebalance", Math.round(p.revokedPerRebalance() * 10) / 10.0);
+    m.put("rebalance_ms", p.rebalanceMs());
     m.put("instance_load_peak", p.instanceLoadPeak());
     m.put("instance_load_mean", Math.round(p.instanceLoadMean()));
     m.put("rollout_ms", p.durationMs());
@@ -228,6 +229,7 @@ public final class DeploymentReport {
     row(b, "peak instances", rollout.peakInstances(), rollback == null ? null : (long) rollback.peakInstances());
     row(b, "rebalances", rollout.rebalances(), rollback == null ? null : (long) rollback.rebalances());
     row(b, "revoked partitions", rollout.revokedPartitions(), rollback == null ? null : rollback.revokedPartitions());
+    row(b, "rebalance ms (partitions)", rollout.rebalanceMs(), rollback == null ? null : rollback.rebalanceMs());
     row(b, "instance load peak /s", rollout.instanceLoadPeak(), rollback == null ? null : rollback.instanceLoadPeak());
     row(b, "instance load mean /s", Math.round(rollout.instanceLoadMean()),
         rollback == null ? null : Math.round(rollback.instanceLoadMean()));

@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param peakInstances the most instances handling records within one second of the phase
  * @param rebalances group generations (KIP-848: assignment epochs) that began within the phase
  * @param revokedPartitions partitions revoked within the phase, summed over instances
+ * @param rebalanceMs what the rebalances cost: for every partition, the time from each revoke (or
+ *     loss) to its next assignment within the phase, summed over partitions
  * @param instanceLoadPeak the highest records per second one instance handled in one second
  * @param instanceLoadMean records per second per instance, averaged over the instances' active seconds
  */
@@ -40,6 +42,7 @@ public record PhaseReport(
     int peakInstances,
     int rebalances,
     long revokedPartitions,
+    long rebalanceMs,
     long instanceLoadPeak,
     double instanceLoadMean) {
 

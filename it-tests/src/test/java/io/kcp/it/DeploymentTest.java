@@ -61,7 +61,8 @@ class DeploymentTest {
   }
 
   static Version version(String name, KafkaSandbox kafka, DeployVersions.Variant variant, Duration session) {
-    return DeployVersions.of(name, kafka.bootstrapServers(), variant, THREADS, Duration.ofMillis(1), session);
+    return DeployVersions.of(name, kafka.bootstrapServers(), variant, THREADS, Duration.ofMillis(1),
+        session == null ? Map.of() : Map.of("session.timeout.ms", String.valueOf(session.toMillis())));
   }
 
   static void print(String what, DeploymentReport r) {

@@ -110,6 +110,7 @@ final class Measure {
         revoked += e.partitions().size();
       }
     }
+    long inTransit = inTransitMillis(events, start, end);
     // load per instance: its busiest second, and the mean over the seconds it was active
     long loadPeak = 0;
     double meanSum = 0;
@@ -124,7 +125,7 @@ final class Measure {
     double loadMean = perSecond.isEmpty() ? 0 : meanSum / perSecond.size();
     return new PhaseReport(name, from, to, start, end, gap, maxPartitionGap, maxGapPartition, peak,
         firstAbove < 0 ? 0 : lastAbove - firstAbove, mixed, peakInstances, generations.size(), revoked,
-        loadPeak, loadMean);
+        inTransit, loadPeak, loadMean);
   }
 
   /**
@@ -153,6 +154,32 @@ final class Measure {
       peak = Math.max(peak, now);
     }
     return peak;
+  }
+
+  /**
+   * What the rebalances cost the partitions: for every partition, the time from each revoke (or
+   * loss) to its next assignment, within [start, end], summed over partitions.
+   */
+  static long inTransitMillis(List<RebalanceEvent> events, long start, long end) {
+    List<RebalanceEvent> sorted = new ArrayList<>(events);
+    sorted.sort((a, b) -> Long.compare(a.atMillis(), b.atMillis()));
+    Map<org.apache.kafka.common.TopicPartition, Long> revokedAt = new HashMap<>();
+    long total = 0;
+    for (RebalanceEvent e : sorted) {
+      for (org.apache.kafka.common.TopicPartition tp : e.partitions()) {
+        if (e.kind() == RebalanceEvent.Kind.ASSIGNED) {
+          Long since = revokedAt.remove(tp);
+          if (since != null) {
+            long from = Math.max(since, start);
+            long to = Math.min(e.atMillis(), end);
+            total += Math.max(0, to - from);
+          }
+        } else {
+          revokedAt.putIfAbsent(tp, e.atMillis());
+        }
+      }
+    }
+    return total;
   }
 
   /** The longest interval in [start, end] between consecutive times (and the window's ends). */
