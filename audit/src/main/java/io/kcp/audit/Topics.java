@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -71,13 +72,23 @@ public final class Topics {
     for (int p = 0; p < partitions; p++) {
       latest.put(new TopicPartition(name, p), OffsetSpec.latest());
     }
-    try {
-      admin.listOffsets(latest).all().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new ClusterException("the leaders of " + name + " do not serve", e);
-    } catch (InterruptedException e) {
-      throw Waits.interrupted("waiting for the leaders of " + name, e);
-    }
+    // on a cluster of several brokers, the one asked may not know the new topic yet: a retriable
+    // error (unknown topic, not the leader) means "ask again", anything else fails
+    Waits.until(READY_TIMEOUT, "the leaders of " + name + " to serve", () -> {
+      try {
+        admin.listOffsets(latest).all().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return true;
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RetriableException) {
+          return false;
+        }
+        throw new ClusterException("the leaders of " + name + " do not serve", e);
+      } catch (TimeoutException e) {
+        throw new ClusterException("the leaders of " + name + " do not serve", e);
+      } catch (InterruptedException e) {
+        throw Waits.interrupted("waiting for the leaders of " + name, e);
+      }
+    });
   }
 
   private static boolean allLed(Admin admin, String name, int partitions) {

@@ -1,12 +1,10 @@
 package io.kcp.core.internal;
 
-import io.kcp.core.ConsumerEngine;
 import io.kcp.core.ConsumerFactory;
 import io.kcp.core.ConsumerSettings;
 import io.kcp.core.EngineConfig;
 import io.kcp.core.EngineListener;
 import io.kcp.core.EngineMetrics;
-import io.kcp.core.EngineState;
 import io.kcp.core.OffsetLedger;
 import io.kcp.core.spi.ClientMetrics;
 import io.kcp.core.spi.Committer;
@@ -14,7 +12,7 @@ import io.kcp.core.spi.EngineLifecycle;
 import io.kcp.core.spi.Fencing;
 import io.kcp.core.spi.Listeners;
 import io.kcp.core.spi.NanoClock;
-import io.kcp.core.spi.PollLoop;
+import io.kcp.core.spi.PollLoopEngine;
 import io.kcp.core.spi.PollLoopSpec;
 import io.kcp.core.spi.RecordRunner;
 import io.kcp.core.spi.StartupCheck;
@@ -26,7 +24,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,20 +51,17 @@ import org.slf4j.LoggerFactory;
  * a close, a failed record, an exception from the consumer, a fenced static member — goes through
  * {@link #finish}: commit what finished, close the consumer, CLOSED or FAILED.
  */
-public final class SingleThreadEngine implements PollLoop {
+public final class SingleThreadEngine extends PollLoopEngine {
   private static final Logger LOG = LoggerFactory.getLogger(SingleThreadEngine.class);
   private static final long SAMPLE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  private final PollLoopSpec spec;
   private final ConsumerSettings settings;
   private final EngineConfig config;
   private final EngineListener listener;
   private final RecordRunner runner;
-  private final ConsumerFactory consumerFactory;
   private final NanoClock clock;
   private final OffsetLedger ledger;
   private final Committer committer;
-  private final EngineLifecycle life;
 
   private final AtomicLong handled = new AtomicLong();
   private volatile long inFlightNow; // the ledger's, published by the poll thread
@@ -76,7 +70,6 @@ public final class SingleThreadEngine implements PollLoop {
   private final Map<TopicPartition, Boolean> assigned = new ConcurrentHashMap<>();
   private volatile int pausedCount;
 
-  private volatile Consumer<byte[], byte[]> consumer;
   private volatile int topicPartitions;
   private volatile Map<TopicPartition, Long> recordsLag = Map.of();
   private boolean closingConsumer; // poll thread: the final commit is done, the consumer closes
@@ -100,34 +93,18 @@ public final class SingleThreadEngine implements PollLoop {
       OffsetLedger ledger,
       Committer committer,
       EngineLifecycle life) {
-    this.spec = spec;
+    super(spec, consumerFactory, life);
     this.config = spec.config();
     this.settings = config.settings();
     this.listener = config.listener();
     this.runner = runner;
-    this.consumerFactory = consumerFactory;
     this.clock = clock;
     this.ledger = ledger;
     this.committer = committer;
-    this.life = life;
   }
 
   @Override
-  public synchronized void start() {
-    life.beginStart();
-    try {
-      consumer = consumerFactory.create(config.consumerConfig(spec.index()));
-    } catch (RuntimeException e) {
-      life.fail(e);
-      life.stopped();
-      throw e;
-    }
-    Thread thread = new Thread(this::run, spec.name());
-    life.pollThread(thread);
-    thread.start();
-  }
-
-  private void run() {
+  protected void pollLoop() {
     Consumer<byte[], byte[]> c = consumer;
     try {
       int partitions = StartupCheck.awaitTopics(
@@ -406,51 +383,9 @@ public final class SingleThreadEngine implements PollLoop {
   }
 
   @Override
-  public void close(Duration timeout) {
-    life.close(timeout, () -> {
-      Consumer<byte[], byte[]> c = consumer;
-      if (c != null) {
-        c.wakeup();
-      }
-    });
-  }
-
-  @Override
-  public boolean stopped() {
-    return life.hasStopped();
-  }
-
-  @Override
-  public EngineState state() {
-    return life.state();
-  }
-
-  @Override
-  public Optional<Throwable> failure() {
-    return life.failure();
-  }
-
-  @Override
   public EngineMetrics metrics() {
-    int assignedNow = assigned.size();
-    return EngineMetrics.builder()
-        .recordsHandled(handled.get())
-        .recordsFailed(runner.failures())
-        .inFlight(inFlightNow)
-        .commits(committer.commits())
-        .commitFailures(committer.failures())
-        .commitLatencyAvgMillis(committer.latencyAvgMillis())
-        .commitLatencyMaxMillis(committer.latencyMaxMillis())
-        .consumers(1)
-        .idleConsumers(life.state() == EngineState.RUNNING && assignedNow == 0 ? 1 : 0)
-        .topicPartitions(topicPartitions)
-        .assignedPartitions(assignedNow)
-        .committedOffsets(committer.committed())
-        .recordsLag(recordsLag)
-        .retries(runner.retries())
-        .deadLettered(runner.deadLettered())
-        .pausedPartitions(pausedCount)
-        .build();
+    return withCommits(metrics(runner, handled.get(), assigned.size(), topicPartitions, recordsLag, pausedCount),
+        committer).inFlight(inFlightNow).build();
   }
 
   /**

@@ -8,6 +8,7 @@ import io.kcp.core.spi.ClientMetrics;
 import io.kcp.core.spi.EngineLifecycle;
 import io.kcp.core.spi.Fencing;
 import io.kcp.core.spi.Listeners;
+import io.kcp.core.spi.PollLoopEngine;
 import io.kcp.core.spi.PollLoopSpec;
 import io.kcp.core.spi.RecordRunner;
 import io.kcp.core.spi.StartupCheck;
@@ -21,7 +22,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,15 +45,12 @@ import org.slf4j.LoggerFactory;
  * <b>reordered</b> when workers finish at different speeds. Only its memory is bounded: polling
  * pauses while {@code maxInFlight} records are queued.
  */
-public final class NaiveWorkerEngine implements WorkerStrategyEngine {
+public final class NaiveWorkerEngine extends PollLoopEngine implements WorkerStrategyEngine {
   private static final Logger LOG = LoggerFactory.getLogger(NaiveWorkerEngine.class);
 
-  private final PollLoopSpec spec;
   private final EngineConfig config;
   private final WorkerConfig worker;
   private final RecordRunner runner;
-  private final ConsumerFactory consumerFactory;
-  private final EngineLifecycle life;
   private final Workers workers;
   private final java.util.concurrent.Semaphore permits; // virtual threads: bound them like a pool
 
@@ -63,7 +60,6 @@ public final class NaiveWorkerEngine implements WorkerStrategyEngine {
   private final AtomicLong commitFailures = new AtomicLong();
   private final Map<TopicPartition, Boolean> assigned = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
-  private volatile Consumer<byte[], byte[]> consumer;
   private volatile ExecutorService executor;
   private volatile int topicPartitions;
   private volatile boolean paused;
@@ -71,36 +67,29 @@ public final class NaiveWorkerEngine implements WorkerStrategyEngine {
 
   public NaiveWorkerEngine(PollLoopSpec spec, WorkerConfig worker, RecordRunner runner,
       ConsumerFactory consumerFactory, EngineLifecycle life, Workers workers) {
-    this.spec = spec;
+    super(spec, consumerFactory, life);
     this.config = spec.config();
     this.worker = worker;
     this.runner = runner;
-    this.consumerFactory = consumerFactory;
-    this.life = life;
     this.workers = workers;
     this.permits = workers.bounded() ? null : new java.util.concurrent.Semaphore(worker.concurrency());
   }
 
   @Override
-  public synchronized void start() {
-    life.beginStart();
+  protected void beforePolling() {
     LOG.warn("{}: NAIVE mode commits offsets right after poll, before processing, and runs records"
         + " in any order: records are LOST on a crash or rebalance and REORDERED. A teaching mode;"
         + " do not use it for data you care about.", spec.name());
-    try {
-      consumer = consumerFactory.create(config.consumerConfig(spec.index()));
-      executor = workers.start(worker.concurrency(), spec.name());
-    } catch (RuntimeException e) {
-      life.fail(e);
-      life.stopped();
-      throw e;
-    }
-    Thread pollThread = new Thread(this::run, spec.name() + "-poll");
-    life.pollThread(pollThread);
-    pollThread.start();
+    executor = workers.start(worker.concurrency(), spec.name());
   }
 
-  private void run() {
+  @Override
+  protected String pollThreadName() {
+    return spec.name() + "-poll";
+  }
+
+  @Override
+  protected void pollLoop() {
     Consumer<byte[], byte[]> c = consumer;
     try {
       int count = StartupCheck.awaitTopics(
@@ -213,13 +202,6 @@ public final class NaiveWorkerEngine implements WorkerStrategyEngine {
     }
   }
 
-  private void wakeup() {
-    Consumer<byte[], byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
-  }
-
   /**
    * On a close, lets the pool run what it holds (bounded by the close timeout); on a failure,
    * stops it at once. Then closes the consumer.
@@ -252,40 +234,13 @@ public final class NaiveWorkerEngine implements WorkerStrategyEngine {
     }
   }
 
-  @Override
-  public void close(Duration timeout) {
-    life.close(timeout, this::wakeup);
-  }
-
-  @Override
-  public EngineState state() {
-    return life.state();
-  }
-
-  @Override
-  public Optional<Throwable> failure() {
-    return life.failure();
-  }
 
   @Override
   public EngineMetrics metrics() {
     int assignedNow = assigned.size();
-    return EngineMetrics.builder()
-        .recordsHandled(handled.get())
-        .recordsFailed(runner.failures())
-        .inFlight(inFlight.get())
-        .commits(commits.get())
-        .commitFailures(commitFailures.get())
-        .consumers(1)
-        .idleConsumers(life.state() == EngineState.RUNNING && assignedNow == 0 ? 1 : 0)
-        .topicPartitions(topicPartitions)
-        .assignedPartitions(assignedNow)
-        .committedOffsets(committed)
-        .recordsLag(recordsLag)
-        .retries(runner.retries())
-        .deadLettered(runner.deadLettered())
-        .pausedPartitions(paused ? assignedNow : 0)
-        .build();
+    return metrics(runner, handled.get(), assignedNow, topicPartitions, recordsLag, paused ? assignedNow : 0)
+        .inFlight(inFlight.get()).commits(commits.get()).commitFailures(commitFailures.get())
+        .committedOffsets(committed).build();
   }
 
   @Override

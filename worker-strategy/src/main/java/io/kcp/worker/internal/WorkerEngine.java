@@ -5,7 +5,6 @@ import io.kcp.core.ConsumerSettings;
 import io.kcp.core.EngineConfig;
 import io.kcp.core.EngineListener;
 import io.kcp.core.EngineMetrics;
-import io.kcp.core.EngineState;
 import io.kcp.core.OffsetLedger;
 import io.kcp.core.spi.ClientMetrics;
 import io.kcp.core.spi.Committer;
@@ -13,6 +12,7 @@ import io.kcp.core.spi.EngineLifecycle;
 import io.kcp.core.spi.Fencing;
 import io.kcp.core.spi.Listeners;
 import io.kcp.core.spi.NanoClock;
+import io.kcp.core.spi.PollLoopEngine;
 import io.kcp.core.spi.PollLoopSpec;
 import io.kcp.core.spi.RecordRunner;
 import io.kcp.core.spi.StartupCheck;
@@ -25,7 +25,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * of the loop — a close, a failed record, an exception from the consumer — goes through {@link
  * #shutdown}: drain (bounded, once), commit, close the consumer, CLOSED or FAILED.
  */
-public final class WorkerEngine implements WorkerStrategyEngine, Work.Runner {
+public final class WorkerEngine extends PollLoopEngine implements WorkerStrategyEngine, Work.Runner {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerEngine.class);
   private static final long SAMPLE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   /** Longest wait for a completion before polling again while work is running. */
@@ -70,17 +69,14 @@ public final class WorkerEngine implements WorkerStrategyEngine, Work.Runner {
   /** The engine a worker thread is running a record for: a handler's close() must not wait. */
   private static final ThreadLocal<WorkerEngine> WORKING_FOR = new ThreadLocal<>();
 
-  private final PollLoopSpec spec;
   private final EngineConfig config;
   private final ConsumerSettings settings;
   private final WorkerConfig worker;
   private final EngineListener listener;
   private final RecordRunner runner;
-  private final ConsumerFactory consumerFactory;
   private final NanoClock clock;
   private final OffsetLedger ledger;
   private final Committer committer;
-  private final EngineLifecycle life;
   private final Dispatcher dispatcher;
   private final Workers workers;
   private final Semaphore permits;
@@ -106,7 +102,6 @@ public final class WorkerEngine implements WorkerStrategyEngine, Work.Runner {
   private long lastProbeNanos;
   private long lastSampleNanos;
 
-  private volatile Consumer<byte[], byte[]> consumer;
   private volatile ExecutorService executor;
   private volatile int topicPartitions;
   private volatile int pausedCount;
@@ -126,39 +121,32 @@ public final class WorkerEngine implements WorkerStrategyEngine, Work.Runner {
       EngineLifecycle life,
       Dispatcher dispatcher,
       Workers workers) {
-    this.spec = spec;
+    super(spec, consumerFactory, life);
     this.config = spec.config();
     this.settings = config.settings();
     this.worker = worker;
     this.listener = config.listener();
     this.runner = runner;
-    this.consumerFactory = consumerFactory;
     this.clock = clock;
     this.ledger = ledger;
     this.committer = committer;
-    this.life = life;
     this.dispatcher = dispatcher;
     this.workers = workers;
     this.permits = workers.bounded() ? null : new Semaphore(worker.concurrency());
   }
 
   @Override
-  public synchronized void start() {
-    life.beginStart();
-    try {
-      consumer = consumerFactory.create(config.consumerConfig(spec.index()));
-      executor = workers.start(worker.concurrency(), spec.name());
-    } catch (RuntimeException e) {
-      life.fail(e);
-      life.stopped();
-      throw e;
-    }
-    Thread pollThread = new Thread(this::run, spec.name() + "-poll");
-    life.pollThread(pollThread);
-    pollThread.start();
+  protected void beforePolling() {
+    executor = workers.start(worker.concurrency(), spec.name());
   }
 
-  private void run() {
+  @Override
+  protected String pollThreadName() {
+    return spec.name() + "-poll";
+  }
+
+  @Override
+  protected void pollLoop() {
     Consumer<byte[], byte[]> c = consumer;
     try {
       int count = StartupCheck.awaitTopics(
@@ -629,48 +617,16 @@ public final class WorkerEngine implements WorkerStrategyEngine, Work.Runner {
     return Duration.ofNanos(Math.max(TimeUnit.SECONDS.toNanos(1), deadline - clock.nanoTime()));
   }
 
+  /** A handler closing its own engine must not wait: the drain would wait for that handler. */
   @Override
-  public void close(Duration timeout) {
-    // a handler closing its own engine must not wait: the drain would wait for that handler
-    life.close(timeout, () -> {
-      Consumer<byte[], byte[]> c = consumer;
-      if (c != null) {
-        c.wakeup();
-      }
-    }, WORKING_FOR.get() != this);
-  }
-
-  @Override
-  public EngineState state() {
-    return life.state();
-  }
-
-  @Override
-  public Optional<Throwable> failure() {
-    return life.failure();
+  protected boolean closeWaits() {
+    return WORKING_FOR.get() != this;
   }
 
   @Override
   public EngineMetrics metrics() {
-    int assignedNow = assigned.size();
-    return EngineMetrics.builder()
-        .recordsHandled(handled.get())
-        .recordsFailed(runner.failures())
-        .inFlight(inFlightNow)
-        .commits(committer.commits())
-        .commitFailures(committer.failures())
-        .commitLatencyAvgMillis(committer.latencyAvgMillis())
-        .commitLatencyMaxMillis(committer.latencyMaxMillis())
-        .consumers(1)
-        .idleConsumers(life.state() == EngineState.RUNNING && assignedNow == 0 ? 1 : 0)
-        .topicPartitions(topicPartitions)
-        .assignedPartitions(assignedNow)
-        .committedOffsets(committer.committed())
-        .recordsLag(recordsLag)
-        .retries(runner.retries())
-        .deadLettered(runner.deadLettered())
-        .pausedPartitions(pausedCount)
-        .build();
+    return withCommits(metrics(runner, handled.get(), assigned.size(), topicPartitions, recordsLag, pausedCount),
+        committer).inFlight(inFlightNow).build();
   }
 
   @Override
