@@ -21,8 +21,9 @@ import java.util.Optional;
  * instances, partitions, rate, produced, lost, duplicates, consumption_gap_ms,
  * max_partition_gap_ms, max_gap_partition, lag_peak, recovery_ms, mixed_version_ms,
  * peak_instances, rebalances, revoked_partitions, revoked_per_rebalance, rebalance_ms, instance_load_peak,
- * instance_load_mean, rollout_ms, rolled_back, cutover, cutover_violations, rollback, steps}
- * (the figures of the rollout at the top level, the rollback's in {@code rollback}).
+ * instance_load_mean, rollout_ms, peak_running, outcome, outcome_detail, rolled_back, cutover,
+ * cutover_violations, rollback, steps} (the figures of the rollout at the top level, the
+ * rollback's in {@code rollback}, with its own {@code cutover}).
  */
 public final class DeploymentReport {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +42,10 @@ public final class DeploymentReport {
   private final PhaseReport rollout;
   private final PhaseReport rollback;
   private final Map<Integer, Long> cutover;
+  private final Map<Integer, Long> rollbackCutover;
   private final long cutoverViolations;
+  private final String outcome;
+  private final String outcomeDetail;
   private final List<DeploymentStep> steps;
   private final List<LagPoint> lag;
   private final Map<String, Map<Long, Long>> ratesByVersion;
@@ -50,7 +54,8 @@ public final class DeploymentReport {
   /** A report; deployments make them. */
   public DeploymentReport(String strategy, String variant, int instances, int partitions, int rate,
       long produced, long lost, long duplicates, PhaseReport rollout, PhaseReport rollback,
-      Map<Integer, Long> cutover, long cutoverViolations, List<DeploymentStep> steps, List<LagPoint> lag,
+      Map<Integer, Long> cutover, Map<Integer, Long> rollbackCutover, long cutoverViolations, String outcome,
+      String outcomeDetail, List<DeploymentStep> steps, List<LagPoint> lag,
       Map<String, Map<Long, Long>> ratesByVersion, List<Path> auditFiles) {
     this.strategy = Objects.requireNonNull(strategy, "strategy");
     this.variant = Objects.requireNonNull(variant, "variant");
@@ -63,14 +68,17 @@ public final class DeploymentReport {
     this.rollout = Objects.requireNonNull(rollout, "rollout");
     this.rollback = rollback;
     this.cutover = Map.copyOf(cutover);
+    this.rollbackCutover = Map.copyOf(rollbackCutover);
     this.cutoverViolations = cutoverViolations;
+    this.outcome = Objects.requireNonNull(outcome, "outcome");
+    this.outcomeDetail = Objects.requireNonNull(outcomeDetail, "outcomeDetail");
     this.steps = List.copyOf(steps);
     this.lag = List.copyOf(lag);
     this.ratesByVersion = Map.copyOf(ratesByVersion);
     this.auditFiles = List.copyOf(auditFiles);
   }
 
-  /** {@code stop} or {@code rolling}. */
+  /** {@code stop}, {@code rolling}, {@code blue-green} or {@code canary}. */
   public String strategy() {
     return strategy;
   }
@@ -120,14 +128,40 @@ public final class DeploymentReport {
     return Optional.ofNullable(rollback);
   }
 
-  /** The committed offset per partition when the stopped group was empty (stop deployments). */
+  /**
+   * Where the new version took over, per partition: the committed offsets when the stopped group
+   * was empty (stop), or the offsets handed from blue's group to green's (blue/green); empty for
+   * the others.
+   */
   public Map<Integer, Long> cutover() {
     return cutover;
   }
 
-  /** Old-version records at or above the cut-over plus new-version records below it (0 expected). */
+  /** Where the old version took over again in a blue/green rollback; else empty. */
+  public Map<Integer, Long> rollbackCutover() {
+    return rollbackCutover;
+  }
+
+  /**
+   * Records handled by a version that did not own their offset by the cut-overs (the old one at
+   * or above the cut-over, the new one below it): 0 expected.
+   */
   public long cutoverViolations() {
     return cutoverViolations;
+  }
+
+  /**
+   * How it ended: {@code deployed} (the new version runs), {@code rolled_back} (the old one runs
+   * again, by plan or because a gate failed) or {@code switch_failed} (the old one never stopped
+   * being active: a blue/green switch that could not be made).
+   */
+  public String outcome() {
+    return outcome;
+  }
+
+  /** Why it ended that way, in one sentence (empty for a plain deployment). */
+  public String outcomeDetail() {
+    return outcomeDetail;
   }
 
   /** The steps, in order. */
@@ -168,6 +202,7 @@ public final class DeploymentReport {
     m.put("instance_load_peak", p.instanceLoadPeak());
     m.put("instance_load_mean", Math.round(p.instanceLoadMean()));
     m.put("rollout_ms", p.durationMs());
+    m.put("peak_running", p.peakRunning());
     return m;
   }
 
@@ -186,10 +221,16 @@ public final class DeploymentReport {
     r.remove("from");
     r.remove("to");
     m.putAll(r);
+    m.put("outcome", outcome);
+    m.put("outcome_detail", outcomeDetail);
     m.put("rolled_back", rollback != null);
     m.put("cutover", cutover.isEmpty() ? null : cutover);
     m.put("cutover_violations", cutoverViolations);
-    m.put("rollback", rollback == null ? null : phase(rollback));
+    Map<String, Object> back = rollback == null ? null : phase(rollback);
+    if (back != null) {
+      back.put("cutover", rollbackCutover.isEmpty() ? null : rollbackCutover);
+    }
+    m.put("rollback", back);
     List<Map<String, Object>> s = new ArrayList<>();
     long t0 = steps.isEmpty() ? 0 : steps.get(0).atMillis();
     for (DeploymentStep step : steps) {
@@ -218,6 +259,8 @@ public final class DeploymentReport {
     if (!cutover.isEmpty()) {
       b.append(String.format(Locale.ROOT, "%-24s %,12d%n", "cutover violations", cutoverViolations));
     }
+    b.append(String.format(Locale.ROOT, "%-24s %12s%s%n", "outcome", outcome,
+        outcomeDetail.isEmpty() ? "" : " (" + outcomeDetail + ")"));
     b.append(String.format(Locale.ROOT, "%-24s %12s%s%n", "", rollout.from() + " -> " + rollout.to(),
         rollback == null ? "" : String.format(Locale.ROOT, " %12s", rollback.from() + " -> " + rollback.to())));
     row(b, "rollout ms", rollout.durationMs(), rollback == null ? null : rollback.durationMs());
@@ -227,6 +270,7 @@ public final class DeploymentReport {
     row(b, "lag recovery ms", rollout.recoveryMs(), rollback == null ? null : rollback.recoveryMs());
     row(b, "mixed versions ms", rollout.mixedVersionMs(), rollback == null ? null : rollback.mixedVersionMs());
     row(b, "peak instances", rollout.peakInstances(), rollback == null ? null : (long) rollback.peakInstances());
+    row(b, "peak running", rollout.peakRunning(), rollback == null ? null : (long) rollback.peakRunning());
     row(b, "rebalances", rollout.rebalances(), rollback == null ? null : (long) rollback.rebalances());
     row(b, "revoked partitions", rollout.revokedPartitions(), rollback == null ? null : rollback.revokedPartitions());
     row(b, "rebalance ms (partitions)", rollout.rebalanceMs(), rollback == null ? null : rollback.rebalanceMs());

@@ -16,4 +16,12 @@ public interface InstanceLauncher {
 
   /** Starts one instance of {@code version} in {@code context}; returns once it was started. */
   RunningInstance start(Version version, InstanceContext context);
+
+  /**
+   * Starts one instance of {@code version} warm but not consuming — its engine built, the cluster
+   * reached and the topic's metadata fetched, but not a member of its group (so the group's
+   * offsets can still be set with the Admin API, which refuses a group with members) — and
+   * returns once it is warm. {@link RunningInstance#activate()} makes it consume.
+   */
+  RunningInstance standby(Version version, InstanceContext context);
 }

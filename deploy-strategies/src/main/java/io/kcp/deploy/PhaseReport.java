@@ -19,7 +19,10 @@ import java.util.Objects;
  * @param recoveryMs how long the total lag stayed above its warm-up peak (first to last sample above it)
  * @param mixedVersionMs from the first record the new version handled to the last the old one did
  *     (0 if they never overlapped)
- * @param peakInstances the most instances handling records within one second of the phase
+ * @param peakInstances the most instances handling records at once within the phase (each from
+ *     the first record it handled to the last)
+ * @param peakRunning the most instances up at once within the phase, consuming or warm on standby
+ *     (the resources the phase needed)
  * @param rebalances group generations (KIP-848: assignment epochs) that began within the phase
  * @param revokedPartitions partitions revoked within the phase, summed over instances
  * @param rebalanceMs what the rebalances cost: for every partition, the time from each revoke (or
@@ -40,6 +43,7 @@ public record PhaseReport(
     long recoveryMs,
     long mixedVersionMs,
     int peakInstances,
+    int peakRunning,
     int rebalances,
     long revokedPartitions,
     long rebalanceMs,

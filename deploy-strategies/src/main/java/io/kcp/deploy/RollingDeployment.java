@@ -39,8 +39,9 @@ public final class RollingDeployment implements Deployment {
       if (rolling.rollback()) {
         run.step("settling before the rollback");
         roll(run, "rollback", to, from);
+        run.outcome("rolled_back", "rolled " + from + " back in after " + to + " settled, as configured");
       }
-      return run.finish(java.util.Map.of());
+      return run.finish();
     }
   }
 

@@ -9,8 +9,27 @@ public interface RunningInstance {
   /** Its context: version, slot, run id, files. */
   InstanceContext context();
 
-  /** Whether it is still running. */
+  /** Whether it is still running (consuming, or warm on standby). */
   boolean alive();
+
+  /**
+   * Whether it is consuming: a member of its group handling records. An instance started by
+   * {@link InstanceLauncher#standby} is not until {@link #activate()}.
+   */
+  boolean consuming();
+
+  /**
+   * Starts consuming: joins the group and goes on from the group's committed offsets. Returns
+   * once the engine was started (not once it owns partitions). Does nothing if it is consuming.
+   */
+  void activate();
+
+  /**
+   * Stops consuming but stays up, warm, ready to {@link #activate()} again: in-flight records
+   * finish (bounded by {@code grace}), finished offsets are committed, the consumers leave the
+   * group. Returns once that is done. Does nothing if it is not consuming.
+   */
+  void deactivate(Duration grace);
 
   /**
    * Stops it gracefully, the way Kubernetes' SIGTERM does to a pod: in-flight records finish

@@ -3,7 +3,6 @@ package io.kcp.deploy;
 import io.kcp.deploy.internal.DeploymentRun;
 import io.kcp.deploy.wiring.DeployWiring;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -37,8 +36,7 @@ public final class StopDeployment implements Deployment {
       List<RunningInstance> old = run.slots().stream().map(s -> run.inSlot(s).orElseThrow()).toList();
       run.stopAll(old);
       run.awaitEmpty();
-      Map<Integer, Long> cutover = run.committedOffsets();
-      run.step("cut-over at " + cutover);
+      run.cutover(from, to, run.committedOffsets());
       for (String slot : run.slots()) {
         run.start(to, slot);
       }
@@ -47,7 +45,7 @@ public final class StopDeployment implements Deployment {
       }
       run.awaitRecovered();
       run.endPhase();
-      return run.finish(cutover);
+      return run.finish();
     }
   }
 }

@@ -7,6 +7,8 @@ import io.kcp.audit.AuditFiles;
 import io.kcp.audit.Topics;
 import io.kcp.cli.DeployVersions;
 import io.kcp.core.CommitPolicy;
+import io.kcp.deploy.BlueGreenConfig;
+import io.kcp.deploy.BlueGreenDeployment;
 import io.kcp.deploy.DeploymentConfig;
 import io.kcp.deploy.DeploymentReport;
 import io.kcp.deploy.InstanceLauncher;
@@ -20,10 +22,14 @@ import io.kcp.sandbox.KafkaSandbox;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,11 +73,15 @@ class DeploymentTest {
 
   static void print(String what, DeploymentReport r) {
     PhaseReport p = r.rollout();
-    System.out.printf("DEPLOY %s: lost %d, duplicates %d, gap %d ms, max partition gap %d ms, lag peak %d,"
-            + " recovery %d ms, mixed %d ms, peak instances %d, rebalances %d, revoked %d (%.1f per rebalance),"
-            + " rollout %d ms%n", what, r.lost(), r.duplicates(), p.consumptionGapMs(), p.maxPartitionGapMs(),
-        p.lagPeak(), p.recoveryMs(), p.mixedVersionMs(), p.peakInstances(), p.rebalances(),
+    System.out.printf("DEPLOY %s: %s, lost %d, duplicates %d, cutover violations %d, gap %d ms, max partition"
+            + " gap %d ms, lag peak %d, recovery %d ms, mixed %d ms, peak instances %d, peak running %d,"
+            + " rebalances %d, revoked %d (%.1f per rebalance), rollout %d ms%n", what, r.outcome(), r.lost(),
+        r.duplicates(), r.cutoverViolations(), p.consumptionGapMs(), p.maxPartitionGapMs(), p.lagPeak(),
+        p.recoveryMs(), p.mixedVersionMs(), p.peakInstances(), p.peakRunning(), p.rebalances(),
         p.revokedPartitions(), p.revokedPerRebalance(), p.durationMs());
+    r.rollback().ifPresent(b -> System.out.printf("DEPLOY %s, rollback: gap %d ms, max partition gap %d ms,"
+        + " lag peak %d, peak running %d%n", what, b.consumptionGapMs(), b.maxPartitionGapMs(), b.lagPeak(),
+        b.peakRunning()));
   }
 
   @Test
@@ -161,5 +171,75 @@ class DeploymentTest {
     assertThat(r.duplicates()).isLessThanOrEqualTo(THREADS * 2L * CommitPolicy.DEFAULT_EVERY_RECORDS);
     // its partitions waited until the broker noticed: about the session timeout
     assertThat(r.rollout().maxPartitionGapMs()).isGreaterThanOrEqualTo(session.toMillis() / 2);
+  }
+
+  @Test
+  void aBlueGreenSwitchHandsOverAtBluesOffsetsAndSwitchesBack(KafkaSandbox kafka) {
+    String topic = topic(kafka, "deploy-blue-green");
+    DeployVersions.Variant variant = DeployVersions.Variant.COOPERATIVE;
+    DeploymentReport r = BlueGreenDeployment.of(config(kafka, topic, variant).build(),
+            BlueGreenConfig.custom().rollback(true).build())
+        .run(version("v1", kafka, variant, null), version("v2", kafka, variant, null));
+    print("blue-green with rollback", r);
+    assertThat(r.outcome()).isEqualTo("rolled_back");
+    assertThat(r.lost()).isZero();
+    // blue drained and committed before its offsets were handed over: no record on both sides
+    assertThat(r.cutover()).hasSize(PARTITIONS);
+    assertThat(r.rollbackCutover()).hasSize(PARTITIONS);
+    assertThat(r.cutoverViolations()).as("each record handled only by the colour that owned its offset").isZero();
+    assertThat(r.duplicates()).isZero();
+    PhaseReport p = r.rollout();
+    assertThat(p.mixedVersionMs()).as("the colours never consumed together").isZero();
+    assertThat(p.peakRunning()).as("both colours up during the switch").isEqualTo(2 * INSTANCES);
+    assertThat(r.rollback().orElseThrow().peakRunning()).isEqualTo(2 * INSTANCES);
+    assertThat(lastHandlers(r)).as("after the rollback blue handles every partition again").allSatisfy(
+        id -> assertThat(id).startsWith("v1-"));
+  }
+
+  @Test
+  void aSwitchTheBrokerRefusesLeavesBlueActiveAndLosesNothing(KafkaSandbox kafka) throws Exception {
+    String topic = topic(kafka, "deploy-blue-green-refused");
+    DeployVersions.Variant variant = DeployVersions.Variant.COOPERATIVE;
+    DeploymentConfig config = config(kafka, topic, variant).build();
+    String green = BlueGreenConfig.ofDefaults().greenGroup(config.group());
+    // a stray member of green's group: the broker refuses to set the offsets of a group with members
+    AtomicBoolean done = new AtomicBoolean();
+    Thread stray = new Thread(() -> {
+      try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
+          ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, green,
+          ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+          ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+        c.subscribe(List.of(topic));
+        while (!done.get()) {
+          c.poll(Duration.ofMillis(100));
+        }
+      }
+    }, "stray-green-member");
+    stray.start();
+    DeploymentReport r;
+    try {
+      r = BlueGreenDeployment.of(config, BlueGreenConfig.ofDefaults())
+          .run(version("v1", kafka, variant, null), version("v2", kafka, variant, null));
+    } finally {
+      done.set(true);
+      stray.join(30_000);
+    }
+    print("blue-green refused", r);
+    assertThat(r.outcome()).isEqualTo("switch_failed");
+    assertThat(r.outcomeDetail()).contains(green).contains("v1 stays active");
+    assertThat(r.lost()).isZero();
+    assertThat(r.duplicates()).isZero();
+    assertThat(r.ratesByVersion()).as("green never consumed").doesNotContainKey("v2");
+    assertThat(lastHandlers(r)).allSatisfy(id -> assertThat(id).startsWith("v1-"));
+  }
+
+  /** Who handled the last record of each partition. */
+  static List<String> lastHandlers(DeploymentReport r) {
+    Map<Integer, AuditEntry> last = new HashMap<>();
+    for (AuditEntry e : AuditFiles.read(r.auditFiles()).entries()) {
+      last.merge(e.partition(), e, (a, b) -> a.offset() >= b.offset() ? a : b);
+    }
+    assertThat(last).hasSize(PARTITIONS);
+    return last.values().stream().map(AuditEntry::handlerId).toList();
   }
 }

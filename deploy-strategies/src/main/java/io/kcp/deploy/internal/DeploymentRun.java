@@ -55,6 +55,12 @@ public final class DeploymentRun implements AutoCloseable {
   private final List<long[]> phases = new ArrayList<>(); // start, end per phase
   private final List<String[]> phaseVersions = new ArrayList<>();
   private final Map<String, Integer> runs = new TreeMap<>();
+  private final Map<RunningInstance, Long> auditMarks = new java.util.IdentityHashMap<>();
+  private final Map<RunningInstance, long[]> lifetimes = new java.util.IdentityHashMap<>(); // up, down
+  private final List<Cutover> cutovers = new ArrayList<>();
+  private String outcome = "deployed";
+  private String outcomeDetail = "";
+  private OffsetHandOff handOff;
   private Traffic traffic;
   private String phase = "start";
   private long warmStart;
@@ -128,22 +134,99 @@ public final class DeploymentRun implements AutoCloseable {
 
   /** Starts an instance of {@code version} in {@code slot} (the slot's run number goes up). */
   public RunningInstance start(Version version, String slot) {
-    int n = runs.merge(version.name() + "-" + slot, 1, Integer::sum);
-    String runId = version.name() + "-" + slot + "-" + n;
-    InstanceContext context = InstanceContext.of(version.name(), slot, runId, config.bootstrapServers(),
-        config.group(), config.topic(), config.workDir().resolve(runId + ".tsv"),
-        config.workDir().resolve(runId + ".events"), EngineListener.noop());
-    RunningInstance instance = launcher.start(version, context);
-    started.add(instance);
-    fleet.add(instance);
-    step("started " + runId);
+    return start(version, slot, config.group());
+  }
+
+  /** Starts an instance of {@code version} in {@code slot}, a member of {@code group}. */
+  public RunningInstance start(Version version, String slot, String group) {
+    RunningInstance instance = launcher.start(version, context(version, slot, group));
+    track(instance);
+    step("started " + instance.context().runId());
     return instance;
   }
+
+  /**
+   * Starts an instance of {@code version} in {@code slot} warm but not consuming, for {@code
+   * group}; returns once it is warm.
+   */
+  public RunningInstance standby(Version version, String slot, String group) {
+    RunningInstance instance = launcher.standby(version, context(version, slot, group));
+    track(instance);
+    step("standby " + instance.context().runId() + " (warm, not consuming)");
+    return instance;
+  }
+
+  private InstanceContext context(Version version, String slot, String group) {
+    int n = runs.merge(version.name() + "-" + slot, 1, Integer::sum);
+    String runId = version.name() + "-" + slot + "-" + n;
+    return InstanceContext.of(version.name(), slot, runId, config.bootstrapServers(), group, config.topic(),
+        config.workDir().resolve(runId + ".tsv"), config.workDir().resolve(runId + ".events"), EngineListener.noop());
+  }
+
+  private void track(RunningInstance instance) {
+    started.add(instance);
+    fleet.add(instance);
+    auditMarks.put(instance, 0L);
+    lifetimes.put(instance, new long[] {System.currentTimeMillis(), Long.MAX_VALUE});
+  }
+
+  /** Makes these (standby) instances consume, all at once. */
+  public void activateAll(List<RunningInstance> instances) {
+    for (RunningInstance i : instances) {
+      auditMarks.put(i, auditSize(i.context().auditFile()));
+    }
+    instances.parallelStream().forEach(RunningInstance::activate);
+    for (RunningInstance i : instances) {
+      step("activated " + i.context().runId());
+    }
+  }
+
+  /** Makes these instances stop consuming (drain, commit, leave) but stay warm, all at once. */
+  public void deactivateAll(List<RunningInstance> instances) {
+    instances.parallelStream().forEach(i -> i.deactivate(config.stopGrace()));
+    for (RunningInstance i : instances) {
+      step("deactivated " + i.context().runId() + " (drained, committed, left; warm)");
+    }
+  }
+
+  /** Samples {@code group} from now on, as the application's group (the one consuming). */
+  public void follow(String group) {
+    sampler.follow(group);
+    step("following group " + group);
+  }
+
+  /** The Admin hand-off of committed offsets between groups (made on first use). */
+  public OffsetHandOff handOff() {
+    if (handOff == null) {
+      handOff = new OffsetHandOff(config.bootstrapServers(), config.topic());
+    }
+    return handOff;
+  }
+
+  /** Records a cut-over: below it {@code from} handled the records, at or above it {@code to}. */
+  public void cutover(Version from, Version to, Map<Integer, Long> offsets) {
+    cutovers.add(new Cutover(from.name(), to.name(), Map.copyOf(offsets)));
+    step("cut-over " + from + " -> " + to + " at " + new TreeMap<>(offsets));
+  }
+
+  /**
+   * How the deployment ended: {@code deployed}, {@code rolled_back} or {@code switch_failed}, and
+   * a sentence saying why (default: deployed).
+   */
+  public void outcome(String outcome, String detail) {
+    this.outcome = outcome;
+    this.outcomeDetail = detail;
+    step(outcome.replace('_', ' ') + ": " + detail);
+  }
+
+  /** One cut-over: the offsets per partition at which {@code to} took over from {@code from}. */
+  record Cutover(String from, String to, Map<Integer, Long> offsets) {}
 
   /** Stops these instances gracefully, all at once (a scale to zero), and takes them out of the fleet. */
   public void stopAll(List<RunningInstance> instances) {
     instances.parallelStream().forEach(i -> i.stop(config.stopGrace()));
     for (RunningInstance i : instances) {
+      down(i);
       fleet.remove(i);
       step("stopped " + i.context().runId());
     }
@@ -152,13 +235,21 @@ public final class DeploymentRun implements AutoCloseable {
   /** Stops {@code instance} gracefully and takes it out of the fleet. */
   public void stop(RunningInstance instance) {
     instance.stop(config.stopGrace());
+    down(instance);
     fleet.remove(instance);
     step("stopped " + instance.context().runId());
   }
 
+  private void down(RunningInstance instance) {
+    long[] life = lifetimes.get(instance);
+    if (life != null && life[1] == Long.MAX_VALUE) {
+      life[1] = System.currentTimeMillis();
+    }
+  }
+
   /**
-   * Waits until {@code instance} is ready: it handled a record (so it joined, got partitions and
-   * polls: its audit file is not empty) and the group is stable. (The group's own view of who
+   * Waits until {@code instance} is ready: it handled a record since it was started or activated
+   * (so it joined, got partitions and polls: its audit file grew) and the group is stable. (The group's own view of who
    * owns what is not enough: a static member that takes its predecessor's place without a
    * rebalance keeps the predecessor's client id there.)
    *
@@ -166,20 +257,21 @@ public final class DeploymentRun implements AutoCloseable {
    */
   public void awaitReady(RunningInstance instance) {
     Path audit = instance.context().auditFile();
+    long mark = auditMarks.getOrDefault(instance, 0L);
     await("ready " + instance.context().runId(), config.readyTimeout(), () -> {
       if (!instance.alive()) {
         throw new DeploymentException(instance + " stopped before it was ready");
       }
-      return handledAny(audit) && "STABLE".equalsIgnoreCase(sampler.snapshot().state());
+      return auditSize(audit) > mark && "STABLE".equalsIgnoreCase(sampler.snapshot().state());
     });
     step("ready " + instance.context().runId());
   }
 
-  private static boolean handledAny(Path audit) {
+  private static long auditSize(Path audit) {
     try {
-      return Files.exists(audit) && Files.size(audit) > 0;
+      return Files.exists(audit) ? Files.size(audit) : 0;
     } catch (IOException e) {
-      return false;
+      return 0;
     }
   }
 
@@ -196,7 +288,7 @@ public final class DeploymentRun implements AutoCloseable {
     step("group empty");
   }
 
-  /** The group's committed offset per partition now. */
+  /** The group's committed offset per partition now (of the group followed). */
   public Map<Integer, Long> committedOffsets() {
     Map<Integer, Long> out = new TreeMap<>();
     for (PartitionLag p : sampler.snapshot().partitions()) {
@@ -241,12 +333,10 @@ public final class DeploymentRun implements AutoCloseable {
   }
 
   /**
-   * Settles, stops the traffic, waits until the group consumed and committed everything, stops
-   * the fleet, and measures.
-   *
-   * @param cutover the committed offsets at the cut-over of a stop deployment, else empty
+   * Settles, stops the traffic, waits until the group followed consumed and committed everything,
+   * stops the fleet (standby instances too), and measures.
    */
-  public DeploymentReport finish(Map<Integer, Long> cutover) {
+  public DeploymentReport finish() {
     phase = "finish";
     hold(config.settle());
     long produced = traffic.stop();
@@ -258,10 +348,15 @@ public final class DeploymentRun implements AutoCloseable {
     for (RunningInstance i : started) {
       if (i.alive()) {
         stop(i);
+      } else {
+        down(i);
       }
     }
     for (RunningInstance i : started) {
       events.addAll(i.events());
+    }
+    if (handOff != null) {
+      handOff.close();
     }
     sampler.close();
     closed = true;
@@ -277,16 +372,31 @@ public final class DeploymentRun implements AutoCloseable {
     List<PhaseReport> measured = new ArrayList<>();
     for (int p = 0; p < phases.size(); p++) {
       String[] v = phaseVersions.get(p);
-      measured.add(Measure.phase(v[0], v[1], v[2], phases.get(p)[0], phases.get(p)[1], warmStart,
-          entries, samples, events));
+      long start = phases.get(p)[0];
+      long end = phases.get(p)[1];
+      measured.add(Measure.phase(v[0], v[1], v[2], start, end, warmStart, entries, samples, events,
+          peakRunning(start, end)));
     }
-    long cutoverViolations = cutover.isEmpty() ? 0 : Measure.cutoverViolations(
-        cutover, entries, phaseVersions.get(0)[1], phaseVersions.get(0)[2]);
+    long cutoverViolations = Measure.cutoverViolations(cutovers, entries);
     return new DeploymentReport(strategy, config.variant(), config.instances(), partitions(samples),
         config.rate(), audit.produced(), audit.lost(), audit.duplicates(), measured.get(0),
-        measured.size() > 1 ? measured.get(1) : null, cutover, cutoverViolations, steps,
-        Measure.lagSeries(samples), Measure.ratesByVersion(entries), started.stream()
+        measured.size() > 1 ? measured.get(1) : null, cutovers.isEmpty() ? Map.of() : cutovers.get(0).offsets(),
+        cutovers.size() > 1 ? cutovers.get(1).offsets() : Map.of(), cutoverViolations, outcome, outcomeDetail,
+        steps, Measure.lagSeries(samples), Measure.ratesByVersion(entries), started.stream()
             .map(i -> i.context().auditFile()).toList());
+  }
+
+  /** The most instances up at once (consuming or warm) within [start, end]. */
+  private int peakRunning(long start, long end) {
+    List<long[]> edges = new ArrayList<>();
+    for (long[] life : lifetimes.values()) {
+      if (life[1] < start || life[0] > end) {
+        continue;
+      }
+      edges.add(new long[] {Math.max(life[0], start), 1});
+      edges.add(new long[] {Math.min(life[1], end), -1});
+    }
+    return Measure.peakOverlap(edges);
   }
 
   private static int partitions(List<LagSnapshot> samples) {
@@ -317,5 +427,8 @@ public final class DeploymentRun implements AutoCloseable {
       }
     }
     sampler.close();
+    if (handOff != null) {
+      handOff.close();
+    }
   }
 }

@@ -33,6 +33,12 @@ public final class JvmLauncher implements InstanceLauncher {
     }
   }
 
+  @Override
+  public RunningInstance standby(Version version, InstanceContext context) {
+    throw new UnsupportedOperationException("a JVM process instance cannot wait warm on standby yet (blue/green,"
+        + " canary's stable side): use the in-process launcher for " + context);
+  }
+
   private static final class Instance implements RunningInstance {
     private final InstanceContext context;
     private final Process process;
@@ -52,6 +58,23 @@ public final class JvmLauncher implements InstanceLauncher {
     @Override
     public boolean alive() {
       return process.isAlive();
+    }
+
+    @Override
+    public boolean consuming() {
+      return process.isAlive();
+    }
+
+    @Override
+    public void activate() {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(context + " has ended");
+      }
+    }
+
+    @Override
+    public void deactivate(Duration grace) {
+      throw new UnsupportedOperationException("a JVM process instance cannot stop consuming and stay up yet: stop it");
     }
 
     @Override

@@ -29,7 +29,7 @@ final class Measure {
   }
 
   static PhaseReport phase(String name, String from, String to, long start, long end, long warmStart,
-      List<AuditEntry> entries, List<LagSnapshot> samples, List<RebalanceEvent> events) {
+      List<AuditEntry> entries, List<LagSnapshot> samples, List<RebalanceEvent> events, int peakRunning) {
     // gaps: the longest stretch of the phase without a handled record, overall and per partition
     List<Long> all = new ArrayList<>();
     Map<Integer, List<Long>> byPartition = new TreeMap<>();
@@ -124,7 +124,7 @@ final class Measure {
     }
     double loadMean = perSecond.isEmpty() ? 0 : meanSum / perSecond.size();
     return new PhaseReport(name, from, to, start, end, gap, maxPartitionGap, maxGapPartition, peak,
-        firstAbove < 0 ? 0 : lastAbove - firstAbove, mixed, peakInstances, generations.size(), revoked,
+        firstAbove < 0 ? 0 : lastAbove - firstAbove, mixed, peakInstances, peakRunning, generations.size(), revoked,
         inTransit, loadPeak, loadMean);
   }
 
@@ -146,10 +146,16 @@ final class Measure {
       edges.add(new long[] {Math.max(span[0], start), 1});
       edges.add(new long[] {Math.min(span[1], end), -1});
     }
-    edges.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1])); // ends first
+    return peakOverlap(edges);
+  }
+
+  /** The most spans open at once, from their edges: (time, +1) at a start, (time, -1) at an end. */
+  static int peakOverlap(List<long[]> edges) {
+    List<long[]> sorted = new ArrayList<>(edges);
+    sorted.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1])); // ends first
     int now = 0;
     int peak = 0;
-    for (long[] edge : edges) {
+    for (long[] edge : sorted) {
       now += (int) edge[1];
       peak = Math.max(peak, now);
     }
@@ -196,18 +202,29 @@ final class Measure {
   }
 
   /**
-   * Records of {@code from} handled at or above the cut-over offset, plus records of {@code to}
-   * handled below it: 0 when the stop deployment separated the versions cleanly.
+   * Records handled by a version that did not own their offset: the first cut-over's {@code from}
+   * owns every offset below it, each cut-over's {@code to} the offsets from it on (until the
+   * next). 0 when the cut-overs separated the versions cleanly; a record handled on both sides of
+   * a cut-over counts once on the wrong side.
    */
-  static long cutoverViolations(Map<Integer, Long> cutover, List<AuditEntry> entries, String from, String to) {
+  static long cutoverViolations(List<DeploymentRun.Cutover> cutovers, List<AuditEntry> entries) {
+    if (cutovers.isEmpty()) {
+      return 0;
+    }
     long violations = 0;
     for (AuditEntry e : entries) {
-      Long cut = cutover.get(e.partition());
-      if (cut == null) {
-        continue;
+      String owner = cutovers.get(0).from();
+      boolean known = false;
+      for (DeploymentRun.Cutover c : cutovers) {
+        Long cut = c.offsets().get(e.partition());
+        if (cut != null) {
+          known = true;
+          if (e.offset() >= cut) {
+            owner = c.to();
+          }
+        }
       }
-      String version = versionOf(e.handlerId());
-      if (version.equals(from) && e.offset() >= cut || version.equals(to) && e.offset() < cut) {
+      if (known && !versionOf(e.handlerId()).equals(owner)) {
         violations++;
       }
     }

@@ -19,7 +19,7 @@ final class Sampler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sampler.class);
 
   private final ConsumerLag lag;
-  private final String group;
+  private volatile String group;
   private final Set<String> topics;
   private final long intervalNanos;
   private final List<LagSnapshot> samples = new ArrayList<>();
@@ -58,6 +58,19 @@ final class Sampler implements AutoCloseable {
         LockSupport.parkNanos(left);
       }
     }
+  }
+
+  /**
+   * Samples {@code group} from now on: the group that consumes now (blue/green switches groups;
+   * the lag of the application is the lag of the group that is active).
+   */
+  void follow(String group) {
+    this.group = group;
+  }
+
+  /** The group sampled now. */
+  String group() {
+    return group;
   }
 
   /** A fresh snapshot, taken now (for the orchestrator's waits). */
