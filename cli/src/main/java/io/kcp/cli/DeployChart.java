@@ -80,7 +80,8 @@ final class DeployChart {
 
   private static void marks(XYChart c, DeploymentReport report, long t0) {
     for (DeploymentStep s : report.steps()) {
-      if ((s.what().startsWith("started") || s.what().startsWith("stopped")) && s.atMillis() >= t0) {
+      if ((s.what().startsWith("started") || s.what().startsWith("stopped") || s.what().startsWith("activated")
+          || s.what().startsWith("deactivated")) && s.atMillis() >= t0) {
         c.addAnnotation(new AnnotationLine((s.atMillis() - t0) / 1000.0, true, false));
       }
     }

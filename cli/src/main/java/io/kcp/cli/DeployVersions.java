@@ -4,6 +4,8 @@ import io.kcp.core.ConsumerSettings;
 import io.kcp.core.EngineConfig;
 import io.kcp.core.GroupProtocol;
 import io.kcp.core.RecordHandler;
+import io.kcp.core.ErrorPolicy;
+import io.kcp.deploy.CanaryAssignor;
 import io.kcp.deploy.InstanceContext;
 import io.kcp.deploy.InstanceRecipe;
 import io.kcp.deploy.Version;
@@ -56,20 +58,46 @@ public final class DeployVersions {
    */
   public static Version of(String name, String bootstrap, Variant variant, int threads, Duration latency,
       Map<String, String> properties) {
+    return of(name, bootstrap, variant, threads, latency, properties, 0);
+  }
+
+  /**
+   * A version of the demo application whose handler fails a share of the records — the same
+   * records every time (chosen by topic, partition and offset), so a retry does not help: a bad
+   * release.
+   *
+   * @param failShare the share of records its handler throws on, 0 to 1 ({@code kcp deploy
+   *     --bad-version} gives v2 0.2)
+   */
+  public static Version of(String name, String bootstrap, Variant variant, int threads, Duration latency,
+      Map<String, String> properties, double failShare) {
     return Version.of(name, new InstanceRecipe() {
       @Override
       public io.kcp.core.ConsumerEngine engine(InstanceContext ctx) {
         ConsumerSettings.Builder s = ConsumerSettings.builder().bootstrapServers(bootstrap)
             .groupId(ctx.group()).topics(ctx.topic()).clientId(ctx.runId());
         s.properties(properties);
+        s.pluginProperties(ctx.groupProperties());
         EngineConfig.Builder c = EngineConfig.custom(s.build()).listener(ctx.listener());
+        boolean assignorGiven = ctx.groupProperties().containsKey("partition.assignment.strategy");
         switch (variant) {
-          case EAGER -> c.assignor(RangeAssignor.class.getName());
+          case EAGER -> {
+            if (!assignorGiven) {
+              c.assignor(RangeAssignor.class.getName());
+            }
+          }
           case STATIC -> c.instanceId(ctx.slot());
           case KIP848 -> c.groupProtocol(GroupProtocol.CONSUMER);
           default -> { }
         }
-        return PartitionStrategy.of(c.build(), PartitionConfig.ofThreads(threads), ctx.audited(work(latency)));
+        if (ctx.role() == CanaryAssignor.Role.CANARY) {
+          // a canary never dead-letters: a record it cannot handle stays uncommitted for the
+          // stable version, which handles it after a rollback
+          c.errorPolicy(ErrorPolicy.builder().maxAttempts(Integer.MAX_VALUE)
+              .backoff(Duration.ofMillis(100), 2.0, Duration.ofSeconds(1)).noDeadLetterTopic().build());
+        }
+        return PartitionStrategy.of(c.build(), PartitionConfig.ofThreads(threads),
+            ctx.audited(work(latency, failShare)));
       }
 
       @Override
@@ -87,16 +115,24 @@ public final class DeployVersions {
           default -> { }
         }
         properties.forEach((k, v) -> cmd.addAll(List.of("-p", k + "=" + v)));
+        if (failShare > 0) {
+          cmd.addAll(List.of("--fail-rate", String.valueOf(failShare), "--fail-times", "always"));
+        }
         return cmd;
       }
     });
   }
 
-  private static RecordHandler<String, String> work(Duration latency) {
+  private static RecordHandler<String, String> work(Duration latency, double failShare) {
     long millis = latency.toMillis();
+    long failBelow = (long) (failShare * 1_000_000);
     return r -> {
       if (millis > 0) {
         Thread.sleep(millis); // the simulated work
+      }
+      if (failBelow > 0 && Math.floorMod(java.util.Objects.hash(r.topic(), r.partition(), r.offset()) * 2654435761L,
+          1_000_000L) < failBelow) {
+        throw new IllegalStateException("bad release: cannot handle " + r.topic() + "-" + r.partition() + "@" + r.offset());
       }
     };
   }

@@ -102,6 +102,7 @@ public final class ConsumerSettings {
     builder.clientId = clientId;
     builder.pollTimeout = pollTimeout;
     builder.properties.putAll(properties);
+    properties.keySet().stream().filter(k -> !KNOWN_NAMES.contains(k)).forEach(builder.pluginKeys::add);
     return builder;
   }
 
@@ -237,6 +238,7 @@ public final class ConsumerSettings {
     private String clientId;
     private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
     private final Map<String, String> properties = new LinkedHashMap<>();
+    private final java.util.Set<String> pluginKeys = new java.util.HashSet<>();
 
     private Builder() {}
 
@@ -296,9 +298,29 @@ public final class ConsumerSettings {
       return this;
     }
 
+    /**
+     * Sets one property for a plugin the consumer loads — an assignor named in {@code
+     * partition.assignment.strategy}, an interceptor — which Kafka hands to the plugin's {@code
+     * configure(Map)} with every other property. Unlike {@link #property}, a key Kafka does not
+     * know is passed through unchecked (Kafka logs it as unused); a key it knows is checked as by
+     * {@link #property}.
+     */
+    public Builder pluginProperty(String key, String value) {
+      property(key, value);
+      pluginKeys.add(key);
+      return this;
+    }
+
+    /** Sets every entry as by {@link #pluginProperty(String, String)}. */
+    public Builder pluginProperties(Map<String, String> properties) {
+      Objects.requireNonNull(properties, "properties").forEach(this::pluginProperty);
+      return this;
+    }
+
     /** Removes a pass-through property, if set. */
     public Builder removeProperty(String key) {
       properties.remove(key);
+      pluginKeys.remove(key);
       return this;
     }
 
@@ -451,6 +473,8 @@ public final class ConsumerSettings {
                       + "\", ...)");
             } else if (key.equals(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG)) {
               checkAutoCommit(value, problems);
+            } else if (!KNOWN_NAMES.contains(key) && pluginKeys.contains(key)) {
+              // a plugin's own key: the plugin checks it in configure()
             } else if (!KNOWN_NAMES.contains(key)) {
               problems.add(
                   "property '"

@@ -563,4 +563,19 @@ class ConsumerSettingsTest {
       assertThat(a).isNotEqualTo(different);
     }
   }
+
+  @Test
+  void aPluginsOwnKeysPassThroughUncheckedAndSurviveToBuilder() {
+    ConsumerSettings s = ConsumerSettings.builder().bootstrapServers("localhost:9092").groupId("g").topics("t")
+        .pluginProperties(java.util.Map.of("kcp.canary.version", "v2", "max.poll.records", "7")).build();
+    assertThat(s.toConsumerConfig()).containsEntry("kcp.canary.version", "v2").containsEntry("max.poll.records", "7");
+    assertThat(s.toBuilder().groupId("h").build().properties()).containsEntry("kcp.canary.version", "v2");
+    // the same unknown key through property(...) is still refused
+    assertThatThrownBy(() -> ConsumerSettings.builder().bootstrapServers("localhost:9092").groupId("g").topics("t")
+        .property("kcp.canary.version", "v2").build())
+        .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("is not a Kafka consumer config");
+    // a known key through pluginProperty(...) is checked as usual
+    assertThatThrownBy(() -> ConsumerSettings.builder().bootstrapServers("localhost:9092").groupId("g").topics("t")
+        .pluginProperty("max.poll.records", "many").build()).isInstanceOf(InvalidSettingsException.class);
+  }
 }

@@ -21,15 +21,34 @@ import java.util.Optional;
  * instances, partitions, rate, produced, lost, duplicates, consumption_gap_ms,
  * max_partition_gap_ms, max_gap_partition, lag_peak, recovery_ms, mixed_version_ms,
  * peak_instances, rebalances, revoked_partitions, revoked_per_rebalance, rebalance_ms, instance_load_peak,
- * instance_load_mean, rollout_ms, peak_running, outcome, outcome_detail, rolled_back, cutover,
- * cutover_violations, rollback, steps} (the figures of the rollout at the top level, the
- * rollback's in {@code rollback}, with its own {@code cutover}).
+ * instance_load_mean, rollout_ms, peak_running, order_violations, outcome, outcome_detail,
+ * rolled_back, cutover, cutover_violations, rollback, canary, steps} (the figures of the rollout
+ * at the top level, the rollback's in {@code rollback}, with its own {@code cutover}; a canary's
+ * {@code failed_gate, detection_ms, rollback_ms} and {@code steps} with each gate's {@code gate,
+ * canary, stable, bound, passed, detail} in {@code canary}).
  */
 public final class DeploymentReport {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The group's total lag at one sample. */
   public record LagPoint(long atMillis, long totalLag) {}
+
+  /**
+   * A canary deployment's analysis.
+   *
+   * @param steps every step reached, analysed, in order
+   * @param failedGate the gate that failed, or empty if every step passed
+   * @param detectionMs from the failing step's start (its canary instances joined) to the verdict
+   * @param rollbackMs from the verdict until the stable version owned every partition again and
+   *     the lag recovered
+   */
+  public record Canary(List<CanaryStepReport> steps, String failedGate, long detectionMs, long rollbackMs) {
+    /** Copies the steps. */
+    public Canary {
+      steps = List.copyOf(steps);
+      Objects.requireNonNull(failedGate, "failedGate");
+    }
+  }
 
   private final String strategy;
   private final String variant;
@@ -39,6 +58,7 @@ public final class DeploymentReport {
   private final long produced;
   private final long lost;
   private final long duplicates;
+  private final long orderViolations;
   private final PhaseReport rollout;
   private final PhaseReport rollback;
   private final Map<Integer, Long> cutover;
@@ -46,6 +66,7 @@ public final class DeploymentReport {
   private final long cutoverViolations;
   private final String outcome;
   private final String outcomeDetail;
+  private final Canary canary;
   private final List<DeploymentStep> steps;
   private final List<LagPoint> lag;
   private final Map<String, Map<Long, Long>> ratesByVersion;
@@ -53,9 +74,9 @@ public final class DeploymentReport {
 
   /** A report; deployments make them. */
   public DeploymentReport(String strategy, String variant, int instances, int partitions, int rate,
-      long produced, long lost, long duplicates, PhaseReport rollout, PhaseReport rollback,
+      long produced, long lost, long duplicates, long orderViolations, PhaseReport rollout, PhaseReport rollback,
       Map<Integer, Long> cutover, Map<Integer, Long> rollbackCutover, long cutoverViolations, String outcome,
-      String outcomeDetail, List<DeploymentStep> steps, List<LagPoint> lag,
+      String outcomeDetail, Canary canary, List<DeploymentStep> steps, List<LagPoint> lag,
       Map<String, Map<Long, Long>> ratesByVersion, List<Path> auditFiles) {
     this.strategy = Objects.requireNonNull(strategy, "strategy");
     this.variant = Objects.requireNonNull(variant, "variant");
@@ -65,6 +86,8 @@ public final class DeploymentReport {
     this.produced = produced;
     this.lost = lost;
     this.duplicates = duplicates;
+    this.orderViolations = orderViolations;
+    this.canary = canary;
     this.rollout = Objects.requireNonNull(rollout, "rollout");
     this.rollback = rollback;
     this.cutover = Map.copyOf(cutover);
@@ -116,6 +139,19 @@ public final class DeploymentReport {
   /** Records handled more than once, counted once per extra handling. */
   public long duplicates() {
     return duplicates;
+  }
+
+  /**
+   * Records handled before an earlier record of their key had been, across every instance and
+   * version (0 when per-key order held through the deployment).
+   */
+  public long orderViolations() {
+    return orderViolations;
+  }
+
+  /** A canary deployment's steps and verdict; empty for the other strategies. */
+  public Optional<Canary> canary() {
+    return Optional.ofNullable(canary);
   }
 
   /** The rollout's figures. */
@@ -217,6 +253,7 @@ public final class DeploymentReport {
     m.put("produced", produced);
     m.put("lost", lost);
     m.put("duplicates", duplicates);
+    m.put("order_violations", orderViolations);
     Map<String, Object> r = phase(rollout);
     r.remove("from");
     r.remove("to");
@@ -231,6 +268,7 @@ public final class DeploymentReport {
       back.put("cutover", rollbackCutover.isEmpty() ? null : rollbackCutover);
     }
     m.put("rollback", back);
+    m.put("canary", canary == null ? null : canaryJson(canary));
     List<Map<String, Object>> s = new ArrayList<>();
     long t0 = steps.isEmpty() ? 0 : steps.get(0).atMillis();
     for (DeploymentStep step : steps) {
@@ -248,6 +286,40 @@ public final class DeploymentReport {
     }
   }
 
+  private static Map<String, Object> canaryJson(Canary c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("failed_gate", c.failedGate().isEmpty() ? null : c.failedGate());
+    m.put("detection_ms", c.detectionMs());
+    m.put("rollback_ms", c.rollbackMs());
+    List<Map<String, Object>> steps = new ArrayList<>();
+    for (CanaryStepReport s : c.steps()) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("step", s.step());
+      one.put("partitions", s.partitions());
+      one.put("analysed_ms", s.analysedMs());
+      one.put("passed", s.passed());
+      List<Map<String, Object>> gates = new ArrayList<>();
+      for (GateResult g : s.gates()) {
+        Map<String, Object> gm = new LinkedHashMap<>();
+        gm.put("gate", g.gate());
+        gm.put("canary", round(g.canary()));
+        gm.put("stable", round(g.stable()));
+        gm.put("bound", round(g.bound()));
+        gm.put("passed", g.passed());
+        gm.put("detail", g.detail());
+        gates.add(gm);
+      }
+      one.put("gates", gates);
+      steps.add(one);
+    }
+    m.put("steps", steps);
+    return m;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
   /** The report as a table, one line per figure, the rollback in a second column. */
   public String toText() {
     StringBuilder b = new StringBuilder();
@@ -259,6 +331,7 @@ public final class DeploymentReport {
     if (!cutover.isEmpty()) {
       b.append(String.format(Locale.ROOT, "%-24s %,12d%n", "cutover violations", cutoverViolations));
     }
+    b.append(String.format(Locale.ROOT, "%-24s %,12d%n", "key order violations", orderViolations));
     b.append(String.format(Locale.ROOT, "%-24s %12s%s%n", "outcome", outcome,
         outcomeDetail.isEmpty() ? "" : " (" + outcomeDetail + ")"));
     b.append(String.format(Locale.ROOT, "%-24s %12s%s%n", "", rollout.from() + " -> " + rollout.to(),
@@ -277,6 +350,20 @@ public final class DeploymentReport {
     row(b, "instance load peak /s", rollout.instanceLoadPeak(), rollback == null ? null : rollback.instanceLoadPeak());
     row(b, "instance load mean /s", Math.round(rollout.instanceLoadMean()),
         rollback == null ? null : Math.round(rollback.instanceLoadMean()));
+    if (canary != null) {
+      for (CanaryStepReport s : canary.steps()) {
+        b.append(String.format(Locale.ROOT, "canary step %-5s %3d partition(s), analysed %,6d ms: %s%n", s.step(),
+            s.partitions(), s.analysedMs(), s.passed() ? "passed" : "FAILED"));
+        for (GateResult g : s.gates()) {
+          b.append(String.format(Locale.ROOT, "  %-17s canary %10.3f  stable %10.3f  bound %10.3f  %-6s %s%n",
+              g.gate(), g.canary(), g.stable(), g.bound(), g.passed() ? "ok" : "FAIL", g.detail()));
+        }
+      }
+      if (!canary.failedGate().isEmpty()) {
+        b.append(String.format(Locale.ROOT, "%-24s %,12d%n", "detection ms", canary.detectionMs()));
+        b.append(String.format(Locale.ROOT, "%-24s %,12d%n", "rollback ms", canary.rollbackMs()));
+      }
+    }
     return b.toString();
   }
 

@@ -5,6 +5,7 @@ import io.kcp.audit.AuditLog;
 import io.kcp.core.EngineListener;
 import io.kcp.core.RecordHandler;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,9 +25,12 @@ public final class InstanceContext {
   private final Path eventsFile;
   private final EngineListener listener;
   private final AuditLog auditLog;
+  private final CanaryAssignor.Role role;
+  private final Map<String, String> groupProperties;
 
   private InstanceContext(String version, String slot, String runId, String bootstrapServers, String group,
-      String topic, Path auditFile, Path eventsFile, EngineListener listener, AuditLog auditLog) {
+      String topic, Path auditFile, Path eventsFile, EngineListener listener, AuditLog auditLog,
+      CanaryAssignor.Role role, Map<String, String> groupProperties) {
     this.version = version;
     this.slot = slot;
     this.runId = runId;
@@ -37,6 +41,8 @@ public final class InstanceContext {
     this.eventsFile = eventsFile;
     this.listener = listener;
     this.auditLog = auditLog;
+    this.role = role;
+    this.groupProperties = groupProperties;
   }
 
   /**
@@ -50,13 +56,48 @@ public final class InstanceContext {
         Objects.requireNonNull(runId, "runId"), Objects.requireNonNull(bootstrapServers, "bootstrapServers"),
         Objects.requireNonNull(group, "group"), Objects.requireNonNull(topic, "topic"),
         Objects.requireNonNull(auditFile, "auditFile"), Objects.requireNonNull(eventsFile, "eventsFile"),
-        Objects.requireNonNull(listener, "listener"), null);
+        Objects.requireNonNull(listener, "listener"), null, CanaryAssignor.Role.STABLE, Map.of());
   }
 
   /** This context, auditing in-process into {@code log} (the in-process launcher opens it). */
   public InstanceContext withAuditLog(AuditLog log) {
     return new InstanceContext(version, slot, runId, bootstrapServers, group, topic, auditFile, eventsFile,
-        listener, Objects.requireNonNull(log, "log"));
+        listener, Objects.requireNonNull(log, "log"), role, groupProperties);
+  }
+
+  /** This context, its engine reporting rebalances to {@code listener}. */
+  public InstanceContext withListener(EngineListener listener) {
+    return new InstanceContext(version, slot, runId, bootstrapServers, group, topic, auditFile, eventsFile,
+        Objects.requireNonNull(listener, "listener"), auditLog, role, groupProperties);
+  }
+
+  /**
+   * This context as a member of a canary deployment's group: its role, and the consumer
+   * properties that make it join with the {@link CanaryAssignor} ({@link #groupProperties()}).
+   */
+  public InstanceContext withCanary(CanaryAssignor.Role role, Map<String, String> groupProperties) {
+    return new InstanceContext(version, slot, runId, bootstrapServers, group, topic, auditFile, eventsFile,
+        listener, auditLog, Objects.requireNonNull(role, "role"), Map.copyOf(groupProperties));
+  }
+
+  /**
+   * Its side in a canary deployment: {@code CANARY} for the new version's instances while it is
+   * tried on a share of the partitions, else {@code STABLE}. A canary's engine should retry a
+   * failing record and never dead-letter it ({@code ErrorPolicy...noDeadLetterTopic()} with
+   * enough attempts): the record then stays uncommitted, the analysis sees the partition stall,
+   * and after a rollback the stable version handles it — a bad canary costs no record.
+   */
+  public CanaryAssignor.Role role() {
+    return role;
+  }
+
+  /**
+   * Consumer properties the deployment gives this instance's consumers (a canary deployment's
+   * assignor and its keys); empty for the others. The recipe passes them on with {@code
+   * ConsumerSettings.Builder#pluginProperties}.
+   */
+  public Map<String, String> groupProperties() {
+    return groupProperties;
   }
 
   /** The version's name. */

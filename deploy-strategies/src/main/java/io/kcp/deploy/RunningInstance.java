@@ -47,6 +47,14 @@ public interface RunningInstance {
    */
   void kill();
 
+  /**
+   * Its engine's metrics now (handled, failed attempts, dead-lettered, …), if this kind of
+   * instance can tell them; empty while it is not consuming, and for a JVM process instance.
+   */
+  default java.util.Optional<io.kcp.core.EngineMetrics> metrics() {
+    return java.util.Optional.empty();
+  }
+
   /** The rebalance callbacks it reported so far. */
   List<RebalanceEvent> events();
 }

@@ -45,11 +45,50 @@ class DeployCommandTest {
       "--variant|sticky|--variant must be eager, cooperative, static or kip848",
       "--launcher|docker|--launcher must be in-process or jvm",
       "--instances|7|consumer(s) would sit idle",
-      "--strategy|canary|Invalid value for option '--strategy'"})
+      "--strategy|shadow|--strategy must be stop, rolling, blue-green or canary",
+      "--steps|1p,50%|the last canary step must be 100%",
+      "--steps|one,100%|a canary step is N partitions ('1p') or a share ('25%')"})
   void badInputIsRefusedInOneLine(String option, String value, String message, KafkaSandbox kafka) {
     Cli.Result r = Cli.run("deploy", "-b", kafka.bootstrapServers(), option, value);
     assertThat(r.exitCode()).isNotZero();
     assertThat(r.err()).contains(message).doesNotContain("\tat ");
+  }
+
+  @Test
+  void aBlueGreenDeploymentReportsItsSwitchAndACanaryItsGates(KafkaSandbox kafka) throws Exception {
+    Cli.Result bg = Cli.run("deploy", "-b", kafka.bootstrapServers(), "--strategy", "blue-green",
+        "--topic", SharedBroker.uniqueName("cli-deploy-bg"), "--instances", "2", "--threads", "1", "--partitions", "4",
+        "--rate", "300", "--warm-up", "1s", "--settle", "1s", "--work-dir", dir.resolve("bg").toString(), "--json");
+    assertThat(bg.exitCode()).as(bg.err()).isZero();
+    assertThat(bg.err()).contains("standby v2-i0-1 (warm, not consuming)", "deactivated v1-i0-1", "activated v2-i1-1");
+    JsonNode json = new ObjectMapper().readTree(bg.out());
+    assertThat(json.get("strategy").asText()).isEqualTo("blue-green");
+    assertThat(json.get("outcome").asText()).isEqualTo("deployed");
+    assertThat(json.get("lost").asLong()).isZero();
+    assertThat(json.get("cutover_violations").asLong()).isZero();
+    assertThat(json.get("cutover").size()).isEqualTo(4);
+    assertThat(json.get("peak_running").asInt()).isEqualTo(4); // both colours up
+    Cli.Result canary = Cli.run("deploy", "-b", kafka.bootstrapServers(), "--strategy", "canary", "--steps", "1p,100%",
+        "--analysis", "2s", "--topic", SharedBroker.uniqueName("cli-deploy-canary"), "--instances", "2", "--threads", "1",
+        "--partitions", "4", "--rate", "300", "--warm-up", "1s", "--settle", "1s",
+        "--work-dir", dir.resolve("canary").toString(), "--json");
+    assertThat(canary.exitCode()).as(canary.err()).isZero();
+    JsonNode c = new ObjectMapper().readTree(canary.out());
+    assertThat(c.get("outcome").asText()).isEqualTo("deployed");
+    assertThat(c.get("lost").asLong()).isZero();
+    assertThat(c.get("order_violations").asLong()).isZero();
+    JsonNode steps = c.get("canary").get("steps");
+    assertThat(steps.size()).isEqualTo(2);
+    assertThat(steps.get(0).get("partitions").asInt()).isEqualTo(1);
+    assertThat(steps.get(0).get("gates").findValuesAsText("gate"))
+        .containsExactly("failure_rate", "dead_letter_rate", "p99_ms", "lag_growth");
+  }
+
+  @Test
+  void aCanaryOnTheConsumerProtocolIsRefusedWithTheReason(KafkaSandbox kafka) {
+    Cli.Result r = Cli.run("deploy", "-b", kafka.bootstrapServers(), "--strategy", "canary", "--variant", "kip848");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("client-side assignor").doesNotContain("\tat ");
   }
 
   @Test

@@ -9,6 +9,10 @@ import io.kcp.cli.DeployVersions;
 import io.kcp.core.CommitPolicy;
 import io.kcp.deploy.BlueGreenConfig;
 import io.kcp.deploy.BlueGreenDeployment;
+import io.kcp.deploy.CanaryConfig;
+import io.kcp.deploy.CanaryDeployment;
+import io.kcp.deploy.CanaryStepReport;
+import io.kcp.deploy.GateResult;
 import io.kcp.deploy.DeploymentConfig;
 import io.kcp.deploy.DeploymentReport;
 import io.kcp.deploy.InstanceLauncher;
@@ -241,5 +245,65 @@ class DeploymentTest {
     }
     assertThat(last).hasSize(PARTITIONS);
     return last.values().stream().map(AuditEntry::handlerId).toList();
+  }
+
+  @Test
+  void aGoodCanaryWidensStepByStepToEveryPartition(KafkaSandbox kafka) {
+    String topic = topic(kafka, "deploy-canary-good");
+    DeployVersions.Variant variant = DeployVersions.Variant.COOPERATIVE;
+    DeploymentReport r = CanaryDeployment.of(config(kafka, topic, variant).build(),
+            CanaryConfig.custom().analysis(Duration.ofSeconds(3)).build())
+        .run(version("v1", kafka, variant, null), version("v2", kafka, variant, null));
+    print("canary good", r);
+    printCanary(r);
+    assertThat(r.outcome()).isEqualTo("deployed");
+    assertThat(r.lost()).isZero();
+    assertThat(r.duplicates()).isLessThanOrEqualTo(GRACEFUL_BOUND);
+    assertThat(r.orderViolations()).as("per-key order across the versions").isZero();
+    List<CanaryStepReport> steps = r.canary().orElseThrow().steps();
+    assertThat(steps).extracting(CanaryStepReport::partitions).containsExactly(1, 3, 6, PARTITIONS);
+    assertThat(steps).allSatisfy(s -> assertThat(s.passed()).isTrue());
+    assertThat(lastHandlers(r)).allSatisfy(id -> assertThat(id).startsWith("v2-"));
+  }
+
+  @Test
+  void aBadCanaryIsRolledBackAtItsFirstStepAndCostsNoRecord(KafkaSandbox kafka) {
+    String topic = topic(kafka, "deploy-canary-bad");
+    DeployVersions.Variant variant = DeployVersions.Variant.COOPERATIVE;
+    Version bad = DeployVersions.of("v2", kafka.bootstrapServers(), variant, THREADS, Duration.ofMillis(1), Map.of(), 0.2);
+    DeploymentReport r = CanaryDeployment.of(config(kafka, topic, variant).build(), CanaryConfig.ofDefaults())
+        .run(version("v1", kafka, variant, null), bad);
+    print("canary bad", r);
+    printCanary(r);
+    assertThat(r.outcome()).isEqualTo("rolled_back");
+    DeploymentReport.Canary c = r.canary().orElseThrow();
+    assertThat(c.steps()).hasSize(1);
+    assertThat(c.steps().get(0).partitions()).isEqualTo(1);
+    assertThat(c.failedGate()).isNotEmpty();
+    assertThat(r.outcomeDetail()).contains(c.failedGate());
+    // nothing lost and nothing dead-lettered: what v2 could not handle, v1 handled after the rollback
+    assertThat(r.lost()).isZero();
+    assertThat(r.duplicates()).isLessThanOrEqualTo(GRACEFUL_BOUND);
+    assertThat(r.orderViolations()).isZero();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      assertThat(admin.listTopics().names().get()).doesNotContain(topic + ".dlt");
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    assertThat(lastHandlers(r)).allSatisfy(id -> assertThat(id).startsWith("v1-"));
+  }
+
+  static void printCanary(DeploymentReport r) {
+    DeploymentReport.Canary c = r.canary().orElseThrow();
+    for (CanaryStepReport s : c.steps()) {
+      System.out.printf("CANARY step %s (%d partitions) %s after %d ms:%n", s.step(), s.partitions(),
+          s.passed() ? "passed" : "FAILED", s.analysedMs());
+      for (GateResult g : s.gates()) {
+        System.out.printf("CANARY   %s canary %.3f stable %.3f bound %.3f %s (%s)%n", g.gate(), g.canary(), g.stable(),
+            g.bound(), g.passed() ? "ok" : "FAIL", g.detail());
+      }
+    }
+    System.out.printf("CANARY failed gate '%s', detection %d ms, rollback %d ms%n", c.failedGate(), c.detectionMs(),
+        c.rollbackMs());
   }
 }

@@ -61,6 +61,8 @@ public final class DeploymentRun implements AutoCloseable {
   private String outcome = "deployed";
   private String outcomeDetail = "";
   private OffsetHandOff handOff;
+  private java.util.function.BiFunction<Version, InstanceContext, InstanceContext> membership = (v, c) -> c;
+  private DeploymentReport.Canary canary;
   private Traffic traffic;
   private String phase = "start";
   private long warmStart;
@@ -159,8 +161,9 @@ public final class DeploymentRun implements AutoCloseable {
   private InstanceContext context(Version version, String slot, String group) {
     int n = runs.merge(version.name() + "-" + slot, 1, Integer::sum);
     String runId = version.name() + "-" + slot + "-" + n;
-    return InstanceContext.of(version.name(), slot, runId, config.bootstrapServers(), group, config.topic(),
-        config.workDir().resolve(runId + ".tsv"), config.workDir().resolve(runId + ".events"), EngineListener.noop());
+    return membership.apply(version, InstanceContext.of(version.name(), slot, runId, config.bootstrapServers(),
+        group, config.topic(), config.workDir().resolve(runId + ".tsv"), config.workDir().resolve(runId + ".events"),
+        EngineListener.noop()));
   }
 
   private void track(RunningInstance instance) {
@@ -187,6 +190,40 @@ public final class DeploymentRun implements AutoCloseable {
     for (RunningInstance i : instances) {
       step("deactivated " + i.context().runId() + " (drained, committed, left; warm)");
     }
+  }
+
+  /**
+   * How every instance started from now on joins its group: the function gets the version and
+   * the plain context and returns the context to start with (a canary's role and assignor).
+   */
+  public void membership(java.util.function.BiFunction<Version, InstanceContext, InstanceContext> membership) {
+    this.membership = java.util.Objects.requireNonNull(membership, "membership");
+  }
+
+  /** The canary's steps and verdict, for the report. */
+  public void canary(DeploymentReport.Canary canary) {
+    this.canary = canary;
+  }
+
+  /** The lag samples so far. */
+  public List<LagSnapshot> samples() {
+    return sampler.samples();
+  }
+
+  /**
+   * Waits until {@code instance} joined: its consumers were given an assignment (possibly none)
+   * since it was started, and the group is stable. For instances that may own nothing (a stable
+   * instance while the canary owns every partition) or stall at once (a bad canary).
+   */
+  public void awaitJoined(RunningInstance instance) {
+    await("joined " + instance.context().runId(), config.readyTimeout(), () -> {
+      if (!instance.alive()) {
+        throw new DeploymentException(instance + " stopped before it joined");
+      }
+      return instance.events().stream().anyMatch(e -> e.kind() == RebalanceEvent.Kind.ASSIGNED)
+          && "STABLE".equalsIgnoreCase(sampler.snapshot().state());
+    });
+    step("joined " + instance.context().runId());
   }
 
   /** Samples {@code group} from now on, as the application's group (the one consuming). */
@@ -280,6 +317,12 @@ public final class DeploymentRun implements AutoCloseable {
     await("lag at or below " + config.recoveredLag(), config.readyTimeout(),
         () -> sampler.snapshot().totalLag() <= config.recoveredLag());
     step("lag recovered");
+  }
+
+  /** Waits until the group is stable (no rebalance under way). */
+  public void awaitStable() {
+    await("the group to be stable", config.readyTimeout(),
+        () -> "STABLE".equalsIgnoreCase(sampler.snapshot().state()));
   }
 
   /** Waits until the group has no member (every instance left or its session expired). */
@@ -379,10 +422,11 @@ public final class DeploymentRun implements AutoCloseable {
     }
     long cutoverViolations = Measure.cutoverViolations(cutovers, entries);
     return new DeploymentReport(strategy, config.variant(), config.instances(), partitions(samples),
-        config.rate(), audit.produced(), audit.lost(), audit.duplicates(), measured.get(0),
+        config.rate(), audit.produced(), audit.lost(), audit.duplicates(), Measure.keyOrderViolations(entries),
+        measured.get(0),
         measured.size() > 1 ? measured.get(1) : null, cutovers.isEmpty() ? Map.of() : cutovers.get(0).offsets(),
         cutovers.size() > 1 ? cutovers.get(1).offsets() : Map.of(), cutoverViolations, outcome, outcomeDetail,
-        steps, Measure.lagSeries(samples), Measure.ratesByVersion(entries), started.stream()
+        canary, steps, Measure.lagSeries(samples), Measure.ratesByVersion(entries), started.stream()
             .map(i -> i.context().auditFile()).toList());
   }
 

@@ -52,9 +52,7 @@ public final class InProcessLauncher implements InstanceLauncher {
   private static Instance open(Version version, InstanceContext context) {
     AuditLog log = AuditLog.open(context.auditFile());
     RebalanceRecorder recorder = RebalanceRecorder.inMemory(context.runId());
-    InstanceContext own = InstanceContext.of(context.version(), context.slot(), context.runId(),
-        context.bootstrapServers(), context.group(), context.topic(), context.auditFile(),
-        context.eventsFile(), recorder).withAuditLog(log);
+    InstanceContext own = context.withListener(recorder).withAuditLog(log);
     try {
       return new Instance(version, own, log, recorder);
     } catch (RuntimeException e) {
@@ -142,6 +140,11 @@ public final class InProcessLauncher implements InstanceLauncher {
     @Override
     public void kill() {
       throw new UnsupportedOperationException("an instance in this JVM cannot be SIGKILLed: use the jvm launcher");
+    }
+
+    @Override
+    public synchronized java.util.Optional<io.kcp.core.EngineMetrics> metrics() {
+      return engine == null ? java.util.Optional.empty() : java.util.Optional.of(engine.metrics());
     }
 
     @Override

@@ -231,6 +231,32 @@ final class Measure {
     return violations;
   }
 
+  /**
+   * Records handled out of their key's order across instances and versions: per key, in the
+   * order produced (seq), a record whose first handling ended before the previous record's did.
+   * Wall-clock times, so comparable across the instances of one machine.
+   */
+  static long keyOrderViolations(List<AuditEntry> entries) {
+    Map<String, Map<Long, Long>> firstEnd = new HashMap<>(); // key -> seq -> earliest end
+    for (AuditEntry e : entries) {
+      if (e.key() == null || e.seq() < 0) {
+        continue;
+      }
+      firstEnd.computeIfAbsent(e.key(), k -> new TreeMap<>()).merge(e.seq(), e.endEpochMillis(), Math::min);
+    }
+    long violations = 0;
+    for (Map<Long, Long> bySeq : firstEnd.values()) {
+      long previous = Long.MIN_VALUE;
+      for (long end : bySeq.values()) {
+        if (end < previous) {
+          violations++;
+        }
+        previous = Math.max(previous, end);
+      }
+    }
+    return violations;
+  }
+
   static List<DeploymentReport.LagPoint> lagSeries(List<LagSnapshot> samples) {
     List<DeploymentReport.LagPoint> out = new ArrayList<>();
     for (LagSnapshot s : samples) {
