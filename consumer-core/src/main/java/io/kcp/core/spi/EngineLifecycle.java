@@ -19,6 +19,14 @@ import org.slf4j.LoggerFactory;
  * closes its own engine), in which case it does not wait.
  */
 public final class EngineLifecycle {
+  /**
+   * How much longer than its timeout {@link #close} waits for the poll thread to stop (the final
+   * commit and the consumer's close each get at least a second even when the timeout is spent).
+   * A caller that closes the engine, e.g. {@code EngineShutdownHook}, returns within {@code
+   * timeout + CLOSE_WAIT_SLACK}: the bound a platform's grace period must cover.
+   */
+  public static final Duration CLOSE_WAIT_SLACK = Duration.ofSeconds(5);
+
   private static final Logger LOG = LoggerFactory.getLogger(EngineLifecycle.class);
 
   private final String name;
@@ -119,7 +127,7 @@ public final class EngineLifecycle {
       return; // called from a handler: the loop stops after this record
     }
     try {
-      if (!stopped.await(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+      if (!stopped.await(timeout.plus(CLOSE_WAIT_SLACK).toMillis(), TimeUnit.MILLISECONDS)) {
         LOG.warn("{} did not stop within {}", name, timeout);
       }
     } catch (InterruptedException e) {
