@@ -118,6 +118,15 @@ public final class ConsumerTelemetry {
   private final Attributes base;
   private final Map<TopicPartition, Attributes> perPartition = new ConcurrentHashMap<>();
 
+  /**
+   * Bucket boundaries (seconds) advised for the duration histograms: the messaging semantic
+   * conventions' (5 ms to 10 s) below which 1 ms and 2.5 ms are added, since a record often takes
+   * less than 5 ms. The SDK's defaults (0, 5, 10, 25 … in the unit, seconds) would put every
+   * attempt below 5 s into one bucket and make a p99 meaningless. An SDK view still overrides them.
+   */
+  public static final List<Double> DURATION_BUCKETS = List.of(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1,
+      0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0);
+
   private ConsumerTelemetry(OpenTelemetry otel, String group, ProducerContext producerContext) {
     this.enabled = otel != OpenTelemetry.noop();
     this.group = Objects.requireNonNull(group, "group");
@@ -125,7 +134,8 @@ public final class ConsumerTelemetry {
     this.tracer = otel.getTracer(SCOPE);
     Meter meter = otel.getMeter(SCOPE);
     this.processDuration = meter.histogramBuilder("messaging.process.duration")
-        .setUnit("s").setDescription("Duration of processing one record (one handler attempt)").build();
+        .setUnit("s").setDescription("Duration of processing one record (one handler attempt)")
+        .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
     this.consumed = meter.counterBuilder("messaging.client.consumed.messages")
         .setUnit("{message}").setDescription("Records delivered to the engine by poll()").build();
     this.inFlight = meter.upDownCounterBuilder("kcp.consumer.in_flight")
@@ -137,7 +147,7 @@ public final class ConsumerTelemetry {
     this.deadLettered = meter.counterBuilder("kcp.consumer.dead_lettered")
         .setUnit("{message}").setDescription("Records written to the dead-letter topic").build();
     this.commitDuration = meter.histogramBuilder("kcp.consumer.commit.duration")
-        .setUnit("s").setDescription("Offset commit latency").build();
+        .setUnit("s").setDescription("Offset commit latency").setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
     this.base = Attributes.of(SYSTEM, "kafka", GROUP, group);
   }
 
