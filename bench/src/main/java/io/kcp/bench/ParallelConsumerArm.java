@@ -33,8 +33,8 @@ public final class ParallelConsumerArm {
   private ParallelConsumerArm() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 6) {
-      System.err.println("usage: ParallelConsumerArm BOOTSTRAP TOPIC GROUP LATENCY_MS CONCURRENCY AUDIT_FILE");
+    if (args.length != 6 && args.length != 7) {
+      System.err.println("usage: ParallelConsumerArm BOOTSTRAP TOPIC GROUP LATENCY_MS CONCURRENCY AUDIT_FILE [KEY|UNORDERED]");
       System.exit(2);
     }
     String bootstrap = args[0];
@@ -43,6 +43,7 @@ public final class ParallelConsumerArm {
     long latencyMs = Long.parseLong(args[3]);
     int concurrency = Integer.parseInt(args[4]);
     Path auditFile = Path.of(args[5]);
+    ProcessingOrder order = args.length > 6 ? ProcessingOrder.valueOf(args[6]) : ProcessingOrder.KEY;
 
     Map<String, Object> config = new HashMap<>();
     config.put("bootstrap.servers", bootstrap);
@@ -50,7 +51,7 @@ public final class ParallelConsumerArm {
     config.put("enable.auto.commit", "false");
     config.put("auto.offset.reset", "earliest");
     AtomicLong handled = new AtomicLong();
-    try (AuditLog log = AuditLog.open(auditFile);
+    try (AuditLog log = AuditLog.openBuffered(auditFile);
         Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       RecordHandler<String, String> work = r -> {
         if (latencyMs > 0) {
@@ -62,7 +63,7 @@ public final class ParallelConsumerArm {
           new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer());
       ParallelConsumerOptions<String, String> options = ParallelConsumerOptions.<String, String>builder()
           .consumer(consumer)
-          .ordering(ProcessingOrder.KEY)
+          .ordering(order)
           .maxConcurrency(concurrency)
           .commitMode(CommitMode.PERIODIC_CONSUMER_ASYNCHRONOUS)
           .build();
@@ -97,10 +98,30 @@ public final class ParallelConsumerArm {
       pc.close();
       double seconds = (lastChange - t0) / 1e9;
       System.out.printf(Locale.ROOT,
-          "{\"strategy\":\"pc-key\",\"threads\":%d,\"records_handled\":%d,\"records_failed\":0,"
-              + "\"seconds\":%.1f,\"records_per_second\":%.1f,\"state\":\"CLOSED\"}%n",
-          concurrency, handled.get(), seconds, handled.get() / seconds);
+          "{\"strategy\":\"pc-%s\",\"threads\":%d,\"records_handled\":%d,\"records_failed\":0,"
+              + "\"seconds\":%.1f,\"records_per_second\":%.1f,\"state\":\"CLOSED\",\"cpu_seconds\":%.2f,"
+              + "\"peak_heap_mb\":%.1f}%n",
+          order.name().toLowerCase(Locale.ROOT), concurrency, handled.get(), seconds, handled.get() / seconds,
+          cpuSeconds(), peakHeapMb());
     }
+  }
+
+  private static double peakHeapMb() {
+    long peak = 0;
+    for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return peak / (1024.0 * 1024.0);
+  }
+
+  private static double cpuSeconds() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime() / 1e9;
+    }
+    return -1;
   }
 
   /** End offsets minus committed offsets over the topic (uncommitted partitions count fully). */

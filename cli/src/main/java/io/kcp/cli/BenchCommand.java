@@ -24,8 +24,14 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code kcp bench}: every arm consumes the same keyed workload in a JVM of its own ({@code kcp
- * consume ... --audit --until-drained --json}), then the audit of that run is added to its row, so
- * a fast arm that loses records says so in the same row.
+ * consume ... --audit --audit-buffered --until-drained --json}), then the audit of that run is
+ * added to its row, so a fast arm that loses records says so in the same row.
+ *
+ * <p>The rate is the <em>steady state</em>: records handled ÷ the time from the first record
+ * handled to the last, both read from the audit (the handlers' own clocks), so neither the JVM's
+ * start nor the group join is in it; they are reported beside it. The audit buffers per thread
+ * (no shared lock, no system call per record) and the {@code raw-unaudited} arm measures what the
+ * audit itself costs.
  */
 @Command(
     name = "bench",
@@ -41,12 +47,15 @@ final class BenchCommand implements Callable<Integer> {
 
   static {
     ARMS.put("raw", List.of("--strategy", "single"));
+    ARMS.put("raw-unaudited", List.of("--strategy", "single")); // the audit's own cost
     ARMS.put("partition", List.of("--strategy", "partition"));
     ARMS.put("worker-key", List.of("--strategy", "worker", "--ordering", "key"));
     ARMS.put("worker-partition", List.of("--strategy", "worker", "--ordering", "partition"));
     ARMS.put("worker-unordered", List.of("--strategy", "worker", "--ordering", "unordered"));
     ARMS.put("worker-naive", List.of("--strategy", "worker", "--ordering", "naive"));
-    ARMS.put("pc-key", List.of()); // Confluent Parallel Consumer, from the bench module
+    ARMS.put("worker-key-vt", List.of("--strategy", "worker", "--ordering", "key", "--virtual-threads"));
+    ARMS.put("pc-key", List.of("KEY")); // Confluent Parallel Consumer, from the bench module
+    ARMS.put("pc-unordered", List.of("UNORDERED"));
   }
 
   /** Main class of the Parallel Consumer arm, in the bench module (no library depends on it). */
@@ -56,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin Verbosity verbosity;
   @Mixin BrokerOption broker;
 
-  @Option(names = "--records", defaultValue = "500000", description = "Records for the 0 ms workload. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--records", defaultValue = "1000000", description = "Records for the 0 ms workload. Default: ${DEFAULT-VALUE}.")
   long records;
 
   @Option(names = "--arm-seconds", defaultValue = "10",
@@ -77,9 +86,19 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--concurrency", defaultValue = "256", description = "Workers of the worker arms. Default: ${DEFAULT-VALUE}.")
   int concurrency;
 
-  @Option(names = "--arms", defaultValue = "raw,partition,worker-key,worker-partition,worker-unordered,worker-naive,pc-key",
+  @Option(names = "--vt-concurrency", defaultValue = "4096",
+      description = "Virtual-thread workers of the worker-key-vt arm (Java 21+ runtime). Default: ${DEFAULT-VALUE}.")
+  int vtConcurrency;
+
+  @Option(names = "--arms", defaultValue = "raw,raw-unaudited,partition,worker-key,worker-partition,worker-unordered,"
+      + "worker-naive,worker-key-vt,pc-key,pc-unordered",
       split = ",", description = "Arms to run, comma-separated. Default: ${DEFAULT-VALUE}.")
   List<String> arms;
+
+  @Option(names = "--repeat", defaultValue = "1",
+      description = "Runs of every arm, interleaved (arm 1, arm 2, …, arm 1, arm 2, …); the summary gives each"
+          + " arm's median rate and spread. Default: ${DEFAULT-VALUE}.")
+  int repeat;
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as a JSON array to FILE.")
   Path jsonFile;
@@ -91,49 +110,67 @@ final class BenchCommand implements Callable<Integer> {
     Checks.positive("--partitions", partitions);
     Checks.positive("--keys", keys);
     Checks.positive("--concurrency", concurrency);
+    Checks.positive("--vt-concurrency", vtConcurrency);
+    Checks.positive("--repeat", repeat);
     for (String arm : arms) {
       if (!ARMS.containsKey(arm)) {
         throw new CliException("unknown arm '" + arm + "' in --arms: known arms are " + ARMS.keySet());
       }
     }
+    boolean asked = spec.commandLine().getParseResult().hasMatchedOption("--arms");
     String benchClasspath = benchClasspath();
-    if (arms.contains("pc-key") && benchClasspath == null) {
-      boolean asked = spec.commandLine().getParseResult().hasMatchedOption("--arms");
-      String how = "the bench module is not built: run 'mvn -pl bench -am package -DskipTests'"
-          + " (./kcp builds it for you)";
-      if (asked) {
-        throw new CliException("arm pc-key: " + how);
+    for (String pc : List.of("pc-key", "pc-unordered")) {
+      if (arms.contains(pc) && benchClasspath == null) {
+        String how = "the bench module is not built: run 'mvn -pl bench -am package -DskipTests'"
+            + " (./kcp builds it for you)";
+        if (asked) {
+          throw new CliException("arm " + pc + ": " + how);
+        }
+        spec.commandLine().getErr().println("skipping " + pc + ": " + how);
+        arms = new ArrayList<>(arms);
+        arms.remove(pc);
       }
-      spec.commandLine().getErr().println("skipping pc-key: " + how);
+    }
+    if (arms.contains("worker-key-vt") && Runtime.version().feature() < 21) {
+      String why = "virtual threads need a Java 21+ runtime (this is " + Runtime.version().feature() + ")";
+      if (asked) {
+        throw new CliException("arm worker-key-vt: " + why);
+      }
+      spec.commandLine().getErr().println("skipping worker-key-vt: " + why);
       arms = new ArrayList<>(arms);
-      arms.remove("pc-key");
+      arms.remove("worker-key-vt");
     }
     this.pcClasspath = benchClasspath;
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path work = Files.createTempDirectory("kcp-bench-");
-    List<String> rows = new ArrayList<>();
+    List<Row> rows = new ArrayList<>();
     try (BrokerOption.Broker b = broker.open(err)) {
-      out.printf(Locale.ROOT, "%-18s %8s %10s %8s %12s %6s %10s %16s%n",
-          "arm", "latency", "records", "seconds", "records/s", "lost", "duplicates", "order_violations");
+      out.printf(Locale.ROOT, "%-17s %4s %7s %10s %12s %8s %8s %9s %8s %7s %6s %5s %5s%n",
+          "arm", "run", "latency", "records", "records/s", "join_ms", "cpu_s", "heap_mb", "in_flight",
+          "lost", "dup", "order", "");
       out.flush();
       for (Duration latency : latencies) {
-        String shared = null;
-        for (String arm : arms) {
-          long n = latency.isZero() ? records : recordsFor(arm, latency);
-          String topic;
-          if (latency.isZero() && shared != null) {
-            topic = shared; // at 0 ms every arm reads the same records
-          } else {
-            topic = "kcp-bench-" + arm + "-" + latency.toMillis() + "ms-" + Long.toHexString(System.nanoTime());
-            err.printf("producing %,d records over %,d keys to %s (%d partitions)%n", n, keys, topic, partitions);
-            err.flush();
-            Workload.builder(b.bootstrapServers(), topic).partitions(partitions).records(n).keys(keys).run();
-            shared = topic;
+        Map<String, String> topics = new LinkedHashMap<>();
+        for (int run = 1; run <= repeat; run++) {
+          for (String arm : arms) {
+            long n = latency.isZero() ? records : recordsFor(arm, latency);
+            // at 0 ms every arm reads the same records; above, each arm gets a topic sized for it
+            String key = latency.isZero() ? "shared" : arm;
+            String topic = topics.get(key);
+            if (topic == null) {
+              topic = "kcp-bench-" + key + "-" + latency.toMillis() + "ms-" + Long.toHexString(System.nanoTime());
+              err.printf("producing %,d records over %,d keys to %s (%d partitions)%n", n, keys, topic, partitions);
+              err.flush();
+              Workload.builder(b.bootstrapServers(), topic).partitions(partitions).records(n).keys(keys).run();
+              topics.put(key, topic);
+            }
+            rows.add(runArm(b.bootstrapServers(), topic, arm, latency, n, run, work, out, err));
           }
-          rows.add(runArm(b.bootstrapServers(), topic, arm, latency, n, work, out, err));
         }
       }
+      out.print(summary(rows));
+      out.flush();
     } finally {
       try (var files = Files.list(work)) {
         for (Path f : (Iterable<Path>) files::iterator) {
@@ -143,10 +180,67 @@ final class BenchCommand implements Callable<Integer> {
       Files.deleteIfExists(work);
     }
     if (jsonFile != null) {
-      Files.writeString(jsonFile, "[\n  " + String.join(",\n  ", rows) + "\n]\n");
+      Files.writeString(jsonFile, "[\n  " + String.join(",\n  ", rows.stream().map(Row::json).toList()) + "\n]\n");
       err.println("wrote " + jsonFile);
     }
+    if (chart != null) {
+      BenchChart.writePng(chart, rows);
+      err.println("chart: " + chart);
+    }
     return 0;
+  }
+
+  @Option(names = "--chart", paramLabel = "FILE.png",
+      description = "Draw each arm's steady records/s against the handler latency.")
+  Path chart;
+
+  /** One run of one arm: its figures and its audit. */
+  record Row(String arm, long latencyMs, int run, long records, int concurrency, double seconds,
+      double recordsPerSecond, long startToFirstMs, long joinMs, double cpuSeconds, double peakHeapMb,
+      long peakInFlight, long lost, long duplicates, long orderViolations, boolean audited) {
+
+    String json() {
+      return String.format(Locale.ROOT,
+          "{\"arm\":\"%s\",\"latency_ms\":%d,\"run\":%d,\"records\":%d,\"concurrency\":%d,\"seconds\":%.3f,"
+              + "\"records_per_second\":%.1f,\"start_to_first_record_ms\":%d,\"join_ms\":%d,\"cpu_seconds\":%.2f,"
+              + "\"peak_heap_mb\":%.1f,\"peak_in_flight\":%d,\"audited\":%s,\"lost\":%s,\"duplicates\":%s,"
+              + "\"order_violations\":%s}",
+          arm, latencyMs, run, records, concurrency, seconds, recordsPerSecond, startToFirstMs, joinMs, cpuSeconds,
+          peakHeapMb, peakInFlight, audited, audited ? lost : "null", audited ? duplicates : "null",
+          audited ? orderViolations : "null");
+    }
+  }
+
+  /** Per arm and latency: the median steady rate, its spread, and its ratio to raw's median. */
+  static String summary(List<Row> rows) {
+    Map<String, List<Double>> rates = new LinkedHashMap<>();
+    for (Row r : rows) {
+      rates.computeIfAbsent(r.latencyMs() + "ms " + r.arm(), k -> new ArrayList<>()).add(r.recordsPerSecond());
+    }
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%n%-26s %5s %12s %12s %12s %9s%n",
+        "arm (steady state)", "runs", "median rec/s", "min", "max", "× raw"));
+    for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
+      List<Double> v = new ArrayList<>(e.getValue());
+      v.sort(null);
+      double median = median(v);
+      String latency = e.getKey().substring(0, e.getKey().indexOf(' '));
+      List<Double> raw = rates.get(latency + " raw");
+      String ratio = raw == null ? "" : String.format(Locale.ROOT, "%.2f", median / median(sorted(raw)));
+      b.append(String.format(Locale.ROOT, "%-26s %5d %,12.0f %,12.0f %,12.0f %9s%n", e.getKey(), v.size(), median,
+          v.get(0), v.get(v.size() - 1), ratio));
+    }
+    return b.toString();
+  }
+
+  private static List<Double> sorted(List<Double> v) {
+    List<Double> s = new ArrayList<>(v);
+    s.sort(null);
+    return s;
+  }
+
+  private static double median(List<Double> sorted) {
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
   /**
@@ -155,10 +249,16 @@ final class BenchCommand implements Callable<Integer> {
    * enough to amortize the group join.
    */
   long recordsFor(String arm, Duration latency) {
-    int parallel = arm.equals("raw") ? 1
-        : arm.equals("partition") || arm.equals("worker-partition") ? partitions : concurrency;
+    int parallel = concurrencyOf(arm);
     double ceiling = parallel * 1000.0 / Math.max(1, latency.toMillis());
     return Math.max(500, Math.min(records, Math.round(ceiling * armSeconds)));
+  }
+
+  /** Records an arm can handle at once. */
+  int concurrencyOf(String arm) {
+    return arm.startsWith("raw") ? 1
+        : arm.equals("partition") || arm.equals("worker-partition") ? partitions
+        : arm.equals("worker-key-vt") ? vtConcurrency : concurrency;
   }
 
   private String pcClasspath;
@@ -188,18 +288,21 @@ final class BenchCommand implements Callable<Integer> {
     return null;
   }
 
-  private String runArm(String bootstrap, String topic, String arm, Duration latency, long n, Path work,
+  private Row runArm(String bootstrap, String topic, String arm, Duration latency, long n, int run, Path work,
       PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
-    Path audit = work.resolve(arm + "-" + latency.toMillis() + "ms.tsv");
+    boolean audited = !arm.equals("raw-unaudited");
+    Path audit = work.resolve(arm + "-" + latency.toMillis() + "ms-" + run + ".tsv");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = arm.equals("pc-key")
-        ? List.of(java, "-Xmx1g", "-cp", pcClasspath, PC_ARM, bootstrap, topic, "bench-" + arm + "-" + topic,
-            String.valueOf(latency.toMillis()), String.valueOf(concurrency), audit.toString())
-        : consumeCommand(java, bootstrap, topic, arm, latency, audit);
-    err.printf("running %s at %d ms in its own JVM%n", arm, latency.toMillis());
+    String group = "bench-" + arm + "-" + run + "-" + topic;
+    List<String> cmd = arm.startsWith("pc-")
+        ? List.of(java, "-Xmx1g", "-cp", pcClasspath, PC_ARM, bootstrap, topic, group,
+            String.valueOf(latency.toMillis()), String.valueOf(concurrency), audit.toString(), ARMS.get(arm).get(0))
+        : consumeCommand(java, bootstrap, topic, group, arm, latency, audited ? audit : null);
+    err.printf("running %s at %d ms in its own JVM (run %d)%n", arm, latency.toMillis(), run);
     err.flush();
     Path stdout = work.resolve(arm + ".out");
     Path stderr = work.resolve(arm + ".err");
+    long launched = System.currentTimeMillis();
     Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
     if (!p.waitFor(30, TimeUnit.MINUTES)) {
       p.destroyForcibly();
@@ -210,34 +313,63 @@ final class BenchCommand implements Callable<Integer> {
       throw new CliException("arm " + arm + " failed (exit " + p.exitValue() + "): "
           + Files.readString(stderr).lines().reduce((a, c) -> c).orElse(""));
     }
-    double seconds = number(summary, "seconds");
-    double rate = number(summary, "records_per_second");
-    AuditReport report = AuditReport.of(bootstrap, topic, List.of(audit));
-    out.printf(Locale.ROOT, "%-18s %6d ms %,10d %8.1f %,12.0f %6d %10d %16d%n",
-        arm, latency.toMillis(), n, seconds, rate, report.lost(), report.duplicates(), report.orderViolations());
+    double seconds;
+    double rate;
+    long startToFirst;
+    long lost = 0;
+    long duplicates = 0;
+    long order = 0;
+    if (audited) {
+      // steady state from the handlers' own clocks: first record handled to last
+      List<io.kcp.audit.AuditEntry> entries = io.kcp.audit.AuditFiles.read(audit).entries();
+      long first = entries.stream().mapToLong(io.kcp.audit.AuditEntry::endEpochMillis).min().orElse(launched);
+      long last = entries.stream().mapToLong(io.kcp.audit.AuditEntry::endEpochMillis).max().orElse(launched);
+      seconds = Math.max(1, last - first) / 1000.0;
+      rate = entries.size() / seconds;
+      startToFirst = first - launched;
+      AuditReport report = AuditReport.of(bootstrap, topic, List.of(audit));
+      lost = report.lost();
+      duplicates = report.duplicates();
+      order = report.orderViolations();
+    } else {
+      seconds = number(summary, "steady_seconds");
+      rate = number(summary, "steady_records_per_second");
+      startToFirst = (long) (number(summary, "startup_ms") + number(summary, "join_ms"));
+    }
+    Row row = new Row(arm, latency.toMillis(), run, n, concurrencyOf(arm), seconds, rate, startToFirst,
+        (long) optional(summary, "join_ms"), optional(summary, "cpu_seconds"), optional(summary, "peak_heap_mb"),
+        (long) optional(summary, "peak_in_flight"), lost, duplicates, order, audited);
+    out.printf(Locale.ROOT, "%-17s %4d %4d ms %,10d %,12.0f %8d %8.1f %9.0f %8d %7s %6s %5s%n",
+        arm, run, latency.toMillis(), n, rate, row.joinMs(), row.cpuSeconds(), row.peakHeapMb(), row.peakInFlight(),
+        audited ? String.valueOf(lost) : "-", audited ? String.valueOf(duplicates) : "-",
+        audited ? String.valueOf(order) : "-");
     out.flush();
-    return String.format(Locale.ROOT,
-        "{\"arm\":\"%s\",\"latency_ms\":%d,\"records\":%d,\"concurrency\":%d,\"seconds\":%.1f,"
-            + "\"records_per_second\":%.1f,\"lost\":%d,\"duplicates\":%d,\"order_violations\":%d}",
-        arm, latency.toMillis(), n, arm.startsWith("worker") || arm.equals("pc-key") ? concurrency
-            : arm.equals("raw") ? 1 : partitions,
-        seconds, rate, report.lost(), report.duplicates(), report.orderViolations());
+    return row;
   }
 
-  private List<String> consumeCommand(String java, String bootstrap, String topic, String arm,
+  private List<String> consumeCommand(String java, String bootstrap, String topic, String group, String arm,
       Duration latency, Path audit) {
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g",
         "-cp", System.getProperty("java.class.path"), Kcp.class.getName(), "consume",
-        "-b", bootstrap, "--topic", topic, "--group", "bench-" + arm + "-" + topic,
-        "--handler-latency", latency.toMillis() + "ms", "--audit", audit.toString(),
+        "-b", bootstrap, "--topic", topic, "--group", group,
+        "--handler-latency", latency.toMillis() + "ms",
         "--until-drained", "--json", "--threads", String.valueOf(partitions),
-        "--concurrency", String.valueOf(concurrency)));
+        "--concurrency", String.valueOf(concurrencyOf(arm))));
+    if (audit != null) {
+      cmd.addAll(List.of("--audit", audit.toString(), "--audit-buffered"));
+    }
     cmd.addAll(ARMS.get(arm));
     if (!latency.isZero()) {
       // a rebalance waits for each member's batch: keep batches short for slow handlers
       cmd.addAll(List.of("-p", "max.poll.records=20"));
     }
     return cmd;
+  }
+
+  /** A number of the arm's summary, or -1 if it has none (the Parallel Consumer arm reports fewer). */
+  private static double optional(String json, String key) {
+    Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.]+)").matcher(json);
+    return m.find() ? Double.parseDouble(m.group(1)) : -1;
   }
 
   private static double number(String json, String key) {

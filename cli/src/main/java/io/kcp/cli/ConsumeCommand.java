@@ -99,6 +99,11 @@ final class ConsumeCommand implements Callable<Integer> {
       description = "Append one line per handled record to FILE, for 'kcp audit'.")
   Path audit;
 
+  @Option(names = "--audit-buffered",
+      description = "Buffer the --audit lines per thread and write them at the end (no lock, no system call per"
+          + " record): for benchmarks; a killed process loses its buffered lines.")
+  boolean auditBuffered;
+
   @Option(names = "--audit-id", paramLabel = "ID",
       description = "The handler id on every audit line (default: the thread that handled the record);"
           + " kcp deploy labels each instance's lines with its version and run.")
@@ -280,7 +285,7 @@ final class ConsumeCommand implements Callable<Integer> {
         sb.clientId(clientId);
       }
       ConsumerSettings settings = sb.build();
-      try (AuditLog log = audit == null ? null : AuditLog.open(audit)) {
+      try (AuditLog log = audit == null ? null : auditBuffered ? AuditLog.openBuffered(audit) : AuditLog.open(audit)) {
         ConsumerEngine engine = build(settings, handler(log, failCount), protocol, missing, errorPolicy,
             telemetry.openTelemetry(), parenting);
         Thread hook = EngineShutdownHook.install(engine, Duration.ofSeconds(20));
@@ -445,13 +450,18 @@ final class ConsumeCommand implements Callable<Integer> {
       long lastPrint = t0;
       long printedHandled = 0;
       while (!engine.state().isTerminal()) {
-        Thread.sleep(100);
+        Thread.sleep(SAMPLE_MILLIS);
         long now = System.nanoTime();
         EngineMetrics m = engine.metrics();
         if (m.recordsHandled() != lastHandled) {
+          if (firstRecordNanos == 0) {
+            firstRecordNanos = now;
+            handledAtFirst = m.recordsHandled();
+          }
           lastHandled = m.recordsHandled();
           lastRecordNanos = now;
         }
+        peakInFlight = Math.max(peakInFlight, m.inFlight());
         if (now - lastPrint < 1_000_000_000L) {
           continue;
         }
@@ -482,8 +492,15 @@ final class ConsumeCommand implements Callable<Integer> {
     }
   }
 
+  /** How often the engine's metrics are sampled for the summary's times. */
+  private static final long SAMPLE_MILLIS = 10;
+
   /** When the handled count last moved (nanoTime), for the busy time in the summary. */
   private long lastRecordNanos;
+  /** When it first moved, and what it was then: the steady state runs from here. */
+  private long firstRecordNanos;
+  private long handledAtFirst;
+  private long peakInFlight;
 
   private void summarize(ConsumerEngine engine, PrintWriter out, long t0) {
     EngineMetrics m = engine.metrics();
@@ -492,14 +509,24 @@ final class ConsumeCommand implements Callable<Integer> {
     double seconds = ((lastRecordNanos > t0 ? lastRecordNanos : System.nanoTime()) - t0) / 1e9;
     int threadCount = strategy == Strategy.single ? 1 : strategy == Strategy.worker ? concurrency : threads;
     String name = strategy == Strategy.worker ? "worker-" + ordering : strategy.name();
+    // steady state: from the first sample that saw a record handled to the last that saw one move
+    double steady = firstRecordNanos == 0 || lastRecordNanos <= firstRecordNanos ? 0
+        : (lastRecordNanos - firstRecordNanos) / 1e9;
+    double steadyRate = steady == 0 ? 0 : (m.recordsHandled() - handledAtFirst) / steady;
+    long startupMs = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
+        - (System.nanoTime() - t0) / 1_000_000;
+    long joinMs = firstRecordNanos == 0 ? -1 : (firstRecordNanos - t0) / 1_000_000;
     if (json) {
       out.printf(Locale.ROOT,
           "{\"strategy\":\"%s\",\"threads\":%d,\"records_handled\":%d,\"records_failed\":%d,"
               + "\"seconds\":%.1f,\"records_per_second\":%.1f,\"commits\":%d,\"commit_failures\":%d,"
-              + "\"restarts\":%d,\"retries\":%d,\"dead_lettered\":%d,\"state\":\"%s\"}%n",
+              + "\"restarts\":%d,\"retries\":%d,\"dead_lettered\":%d,\"state\":\"%s\","
+              + "\"startup_ms\":%d,\"join_ms\":%d,\"steady_seconds\":%.3f,\"steady_records_per_second\":%.1f,"
+              + "\"peak_in_flight\":%d,\"peak_heap_mb\":%.1f,\"cpu_seconds\":%.2f}%n",
           name, threadCount, m.recordsHandled(), m.recordsFailed(), seconds,
           m.recordsHandled() / seconds, m.commits(), m.commitFailures(), m.restarts(), m.retries(),
-          m.deadLettered(), engine.state());
+          m.deadLettered(), engine.state(), startupMs, joinMs, steady, steadyRate, peakInFlight,
+          peakHeapMb(), cpuSeconds());
     } else {
       out.printf(Locale.ROOT, "%s strategy, %d thread(s)/worker(s): handled %,d records in %.1f s (%,.0f rec/s);"
               + " %,d commits (avg %.1f ms), %d failed attempts, %d retries, %d dead-lettered, %d restarts%n",
@@ -508,6 +535,27 @@ final class ConsumeCommand implements Callable<Integer> {
           m.restarts());
     }
     out.flush();
+  }
+
+  /** The most heap the JVM's heap pools held at once since it started (their peak usage, summed). */
+  static double peakHeapMb() {
+    long peak = 0;
+    for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return peak / (1024.0 * 1024.0);
+  }
+
+  /** CPU time this process used so far, all threads, or -1 if the JVM cannot tell. */
+  static double cpuSeconds() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+      long nanos = sun.getProcessCpuTime();
+      return nanos < 0 ? -1 : nanos / 1e9;
+    }
+    return -1;
   }
 
   private GroupProtocol parseProtocol() {

@@ -19,17 +19,23 @@ class BenchCommandTest {
   @TempDir Path dir;
 
   @Test
-  void eachArmGetsARowWithItsAudit(KafkaSandbox kafka) throws Exception {
+  void eachArmGetsARowWithItsAuditAndTheRepeatsASummary(KafkaSandbox kafka) throws Exception {
     Path json = dir.resolve("bench.json");
+    Path chart = dir.resolve("bench.png");
     Cli.Result r = Cli.run("bench", "-b", kafka.bootstrapServers(), "--records", "3000",
-        "--latency", "0ms", "--arms", "partition,worker-naive", "--concurrency", "8", "--json", json.toString());
+        "--latency", "0ms", "--arms", "raw,raw-unaudited,worker-naive", "--concurrency", "8", "--repeat", "2",
+        "--json", json.toString(), "--chart", chart.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("partition", "worker-naive", "records/s", "order_violations");
+    assertThat(r.out()).contains("raw", "worker-naive", "records/s", "median rec/s", "× raw");
     String rows = Files.readString(json);
-    assertThat(rows).contains("\"arm\":\"partition\"", "\"arm\":\"worker-naive\"", "\"latency_ms\":0",
-        "\"records_per_second\":", "\"duplicates\":", "\"order_violations\":");
-    // the partition strategy drained the topic: its row says nothing was lost
-    assertThat(rows).containsPattern("\"arm\":\"partition\"[^}]*\"lost\":0,");
+    assertThat(rows).contains("\"arm\":\"raw\"", "\"arm\":\"worker-naive\"", "\"latency_ms\":0", "\"run\":2",
+        "\"records_per_second\":", "\"start_to_first_record_ms\":", "\"cpu_seconds\":", "\"peak_heap_mb\":",
+        "\"duplicates\":", "\"order_violations\":");
+    // raw drained the topic, audited: its rows say nothing was lost; the unaudited arm has no audit
+    assertThat(rows).containsPattern("\"arm\":\"raw\"[^}]*\"lost\":0,");
+    assertThat(rows).containsPattern("\"arm\":\"raw-unaudited\"[^}]*\"audited\":false,\"lost\":null");
+    assertThat(rows.split("\"arm\":")).hasSize(1 + 3 * 2);
+    assertThat(Files.size(chart)).isPositive();
   }
 
   @Test

@@ -1,0 +1,72 @@
+package io.kcp.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditLogBufferedTest {
+  @TempDir Path dir;
+
+  static AuditEntry entry(String run, String thread, int partition, long offset) {
+    return new AuditEntry(run, thread, "t", partition, offset, "k" + (offset % 7), offset, 1, 2, 3);
+  }
+
+  @Test
+  void everyLineOfEveryThreadReachesTheFileWholeAtClose() throws Exception {
+    Path file = dir.resolve("a.tsv");
+    AuditLog log = AuditLog.openBuffered(file);
+    int threads = 8;
+    int perThread = 50_000; // several buffers' worth each: flushed while running and at close
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int partition = t;
+      Thread w = new Thread(() -> {
+        for (int i = 0; i < perThread; i++) {
+          log.append(entry(log.runId(), "w" + partition, partition, i));
+        }
+      });
+      workers.add(w);
+      w.start();
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    assertThat(log.linesWritten()).isEqualTo((long) threads * perThread);
+    log.close();
+    AuditFiles.Contents c = AuditFiles.read(file);
+    assertThat(c.tornLines()).isZero();
+    assertThat(c.entries()).hasSize(threads * perThread);
+    Set<String> seen = new HashSet<>();
+    for (AuditEntry e : c.entries()) {
+      seen.add(e.partition() + "@" + e.offset());
+    }
+    assertThat(seen).hasSize(threads * perThread);
+    assertThatThrownBy(() -> log.append(entry(log.runId(), "late", 0, 1))).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aThreadThatStartsAfterTheCloseCannotAppendIntoALostBuffer() throws Exception {
+    AuditLog log = AuditLog.openBuffered(dir.resolve("b.tsv"));
+    log.append(entry(log.runId(), "main", 0, 0));
+    log.close();
+    Throwable[] failure = new Throwable[1];
+    Thread late = new Thread(() -> {
+      try {
+        log.append(entry(log.runId(), "late", 0, 1));
+      } catch (Throwable t) {
+        failure[0] = t;
+      }
+    });
+    late.start();
+    late.join();
+    assertThat(failure[0]).isInstanceOf(IllegalStateException.class);
+    assertThat(AuditFiles.read(dir.resolve("b.tsv")).entries()).hasSize(1);
+  }
+}
