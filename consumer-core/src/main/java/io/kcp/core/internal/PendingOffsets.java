@@ -169,8 +169,14 @@ public final class PendingOffsets {
     if (size == 0 || offset < offsets[head] || offset > lastHandedOut) {
       return -1;
     }
+    // offsets are usually consecutive (gaps come from compaction and transaction markers): try
+    // the slot the offset would have without gaps before searching
+    long guess = offset - offsets[head];
+    if (guess < size && offsets[(head + (int) guess) & mask] == offset) {
+      return (int) guess;
+    }
     int low = 0;
-    int high = size - 1;
+    int high = (int) Math.min(size - 1, guess); // a gap only moves an offset to a lower index
     while (low <= high) {
       int mid = (low + high) >>> 1;
       long value = offsets[(head + mid) & mask];

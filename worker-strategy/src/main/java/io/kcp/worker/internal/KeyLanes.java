@@ -1,7 +1,7 @@
 package io.kcp.worker.internal;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,14 +15,35 @@ final class KeyLanes implements Lanes {
 
   private final Map<Object, ArrayDeque<Work>> busy = new HashMap<>();
 
-  private static Object keyOf(Work work) {
-    byte[] key = work.record().key();
-    return key == null ? NULL_KEY : ByteBuffer.wrap(key);
+  /**
+   * A record key as a map key: its bytes and their hash, computed once per record (a {@code
+   * ByteBuffer} would hash every byte at each lookup, twice per record).
+   */
+  private static final class Key {
+    private final byte[] bytes;
+    private final int hash;
+
+    Key(byte[] bytes) {
+      this.bytes = bytes;
+      this.hash = Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+    }
   }
 
   @Override
   public boolean admit(Work work) {
-    Object key = keyOf(work);
+    byte[] bytes = work.record().key();
+    Object key = bytes == null ? NULL_KEY : new Key(bytes);
+    work.laneKey = key; // next(work) finds its lane without hashing the bytes again
     ArrayDeque<Work> waiting = busy.get(key);
     if (waiting == null) {
       busy.put(key, new ArrayDeque<>(2));
@@ -34,7 +55,7 @@ final class KeyLanes implements Lanes {
 
   @Override
   public Work next(Work work) {
-    Object key = keyOf(work);
+    Object key = work.laneKey;
     ArrayDeque<Work> waiting = busy.get(key);
     if (waiting == null) {
       return null;

@@ -68,6 +68,12 @@ public final class WorkerEngine extends PollLoopEngine implements WorkerStrategy
   private static final long DRAIN_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   /** The engine a worker thread is running a record for: a handler's close() must not wait. */
   private static final ThreadLocal<WorkerEngine> WORKING_FOR = new ThreadLocal<>();
+  /**
+   * While records take less than this on average, a worker gets up to {@link #MAX_BATCH} of them
+   * per submission: one wake-up instead of one per record, which is most of a fast handler's cost.
+   */
+  private static final long BATCH_BELOW_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+  private static final int MAX_BATCH = 32;
 
   private final EngineConfig config;
   private final ConsumerSettings settings;
@@ -94,6 +100,10 @@ public final class WorkerEngine extends PollLoopEngine implements WorkerStrategy
   private final List<TopicPartition> toPause = new ArrayList<>();
   private final List<TopicPartition> toResume = new ArrayList<>();
   private int outstanding; // submitted to the workers, completion not applied yet
+  /** Records admitted to start, not submitted yet: every caller that fills it dispatches it. */
+  private final List<Work> ready = new ArrayList<>();
+  /** Records per submission: 1, or {@link #MAX_BATCH} while the handler is fast (see sample). */
+  private int batchSize = 1;
   private int probes; // records tried while the breaker is not CLOSED, not completed yet
   private int pausedNow;
   private boolean pausedForTotal;
@@ -224,11 +234,72 @@ public final class WorkerEngine extends PollLoopEngine implements WorkerStrategy
         int generation = ledger.handOut(tp, r.offset());
         Work work = new Work(this, r, ps, generation);
         if (ps.lanes.admit(work)) {
-          submit(work);
+          ready.add(work);
         }
       }
     }
+    dispatchReady();
     inFlightNow = ledger.inFlight();
+  }
+
+  /**
+   * Submits the records admitted to start: one by one, or in batches of up to {@link #batchSize}
+   * that one worker runs in turn (records of different lanes: any order among them is allowed).
+   */
+  private void dispatchReady() {
+    int n = ready.size();
+    if (n == 0) {
+      return;
+    }
+    if (batchSize == 1 || n == 1) {
+      for (int i = 0; i < n; i++) {
+        submit(ready.get(i));
+      }
+    } else {
+      // spread over as many workers as the batch size allows, no more
+      int batches = (n + batchSize - 1) / batchSize;
+      for (int b = 0; b < batches; b++) {
+        int from = b * n / batches;
+        int to = (b + 1) * n / batches;
+        submit(new Batch(ready.subList(from, to).toArray(new Work[0])));
+      }
+    }
+    ready.clear();
+  }
+
+  /** Records one worker runs in turn. */
+  private final class Batch implements Runnable {
+    private final Work[] works;
+
+    Batch(Work[] works) {
+      this.works = works;
+    }
+
+    @Override
+    public void run() {
+      for (Work w : works) {
+        runOnWorker(w);
+      }
+    }
+  }
+
+  private void submit(Batch batch) {
+    long now = clock.nanoTime();
+    for (Work w : batch.works) {
+      w.queuedAt = now;
+    }
+    outstanding += batch.works.length;
+    try {
+      executor.execute(batch);
+    } catch (RejectedExecutionException e) {
+      outstanding -= batch.works.length; // shutting down: they stay unfinished, so uncommitted
+      for (Work w : batch.works) {
+        if (w.probe) {
+          w.probe = false;
+          probes--;
+        }
+      }
+    }
   }
 
   private PartitionState newPartition(TopicPartition tp) {
@@ -358,7 +429,9 @@ public final class WorkerEngine extends PollLoopEngine implements WorkerStrategy
     }
     try {
       Work done = completions.poll(wait, TimeUnit.NANOSECONDS);
-      return done == null || apply(c, done);
+      boolean ok = done == null || apply(c, done);
+      dispatchReady();
+      return ok;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
@@ -372,6 +445,7 @@ public final class WorkerEngine extends PollLoopEngine implements WorkerStrategy
     while ((done = completions.poll()) != null) {
       ok &= apply(c, done);
     }
+    dispatchReady();
     inFlightNow = ledger.inFlight();
     return ok;
   }
@@ -420,7 +494,7 @@ public final class WorkerEngine extends PollLoopEngine implements WorkerStrategy
         if (current) {
           Work next = ps.lanes.next(work);
           if (next != null) {
-            submit(next);
+            ready.add(next); // the caller dispatches
           }
         }
         return true;
@@ -495,6 +569,8 @@ public final class WorkerEngine extends PollLoopEngine implements WorkerStrategy
     }
     inFlightSnapshot = Map.copyOf(snap);
     recordsLag = ClientMetrics.recordsLag(c);
+    long done = handled.get();
+    batchSize = done >= 1_000 && handlerNanos.get() / done < BATCH_BELOW_NANOS ? MAX_BATCH : 1;
   }
 
   /**
@@ -520,6 +596,7 @@ public final class WorkerEngine extends PollLoopEngine implements WorkerStrategy
         Work done = completions.poll(Math.min(left, DRAIN_SLICE_NANOS), TimeUnit.NANOSECONDS);
         if (done != null) {
           apply(c, done); // a failure is recorded in the life cycle; the drain goes on
+          dispatchReady();
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
