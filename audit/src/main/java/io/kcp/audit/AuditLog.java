@@ -71,6 +71,31 @@ public final class AuditLog implements Closeable {
     int size;
     long lines;
     boolean closed;
+    /** Handled records not even encoded yet ({@link Audit} defers that to the close). */
+    final java.util.ArrayList<Deferred> deferred = new java.util.ArrayList<>();
+  }
+
+  /** What {@link Audit} knows of a handled record, turned into an {@link AuditEntry} at the close. */
+  record Deferred(String handlerId, String topic, int partition, long offset, Object key, Object value,
+      long startNanos, long endNanos, long endEpochMillis) {}
+
+  /** Whether lines are buffered per thread ({@link #openBuffered}). */
+  boolean buffered() {
+    return buffered;
+  }
+
+  /**
+   * Buffered logs only: keeps what is needed to write the record's line at the close — no
+   * parsing, no encoding, no lock on the handler's thread.
+   */
+  void appendDeferred(Deferred d) {
+    Buffer b = buffer.get();
+    synchronized (b) {
+      if (b.closed || closing) {
+        throw new IllegalStateException("audit log " + file + " is closed");
+      }
+      b.deferred.add(d);
+    }
   }
 
   private Buffer newBuffer() {
@@ -93,8 +118,10 @@ public final class AuditLog implements Closeable {
 
   /**
    * Opens an audit file like {@link #open}, but buffered per thread: no shared lock and no system
-   * call per record, the lines reach the file when a thread's buffer fills (256 KB) and at {@link
-   * #close()}. For benchmarks, where the instrument must not be the bottleneck; a process killed
+   * call per record. Records audited through {@link Audit#wrap} are kept as they are and parsed and
+   * encoded only at {@link #close()}, off the handlers' threads (their memory is held until then:
+   * tens of bytes per record); lines given to {@link #append} reach the file when a thread's
+   * buffer fills (256 KB) and at the close. For benchmarks, where the instrument must not be the bottleneck; a process killed
    * before {@link #close()} loses the buffered lines.
    *
    * @param file the audit file
@@ -185,7 +212,7 @@ public final class AuditLog implements Closeable {
     }
     for (Buffer b : buffers) {
       synchronized (b) {
-        n += b.lines;
+        n += b.lines + b.deferred.size();
       }
     }
     return n;
@@ -242,6 +269,25 @@ public final class AuditLog implements Closeable {
    *
    * @throws UncheckedIOException if closing fails
    */
+  /** Encodes and writes a buffer's deferred records (the caller holds the buffer's monitor). */
+  private void writeDeferred(Buffer b) {
+    for (Deferred d : b.deferred) {
+      byte[] line = AuditLines.encode(new AuditEntry(runId, d.handlerId(), d.topic(), d.partition(), d.offset(),
+          Audit.keyString(d.key()), Audit.seqOf(d.value()), d.startNanos(), d.endNanos(), d.endEpochMillis()));
+      if (b.size + line.length > b.bytes.length) {
+        flush(b);
+        if (line.length > b.bytes.length) {
+          b.bytes = java.util.Arrays.copyOf(b.bytes, line.length);
+        }
+      }
+      System.arraycopy(line, 0, b.bytes, b.size, line.length);
+      b.size += line.length;
+      b.lines++;
+    }
+    b.deferred.clear();
+    flush(b);
+  }
+
   /** Writes a buffer's whole lines to the file (the caller holds the buffer's monitor). */
   private void flush(Buffer b) {
     if (b.size == 0) {
@@ -269,6 +315,7 @@ public final class AuditLog implements Closeable {
       synchronized (b) {
         if (!b.closed) {
           flush(b);
+          writeDeferred(b);
           b.closed = true;
         }
       }

@@ -69,4 +69,24 @@ class AuditLogBufferedTest {
     assertThat(failure[0]).isInstanceOf(IllegalStateException.class);
     assertThat(AuditFiles.read(dir.resolve("b.tsv")).entries()).hasSize(1);
   }
+
+  @Test
+  void recordsAuditedThroughWrapAreParsedAndWrittenAtTheClose() throws Exception {
+    Path file = dir.resolve("c.tsv");
+    AuditLog log = AuditLog.openBuffered(file);
+    io.kcp.core.RecordHandler<String, String> audited = Audit.wrap(r -> { }, log, "h");
+    for (long i = 0; i < 3; i++) {
+      WorkloadRecord w = WorkloadRecord.of(i, 2, 1_000L);
+      audited.handle(new org.apache.kafka.clients.consumer.ConsumerRecord<>("t", 0, i, w.key(), w.toValue()));
+    }
+    assertThat(AuditFiles.read(file).entries()).as("nothing written before the close").isEmpty();
+    assertThat(log.linesWritten()).isEqualTo(3);
+    log.close();
+    List<AuditEntry> entries = AuditFiles.read(file).entries();
+    assertThat(entries).extracting(AuditEntry::offset).containsExactly(0L, 1L, 2L);
+    assertThat(entries).extracting(AuditEntry::seq).containsExactly(
+        WorkloadRecord.of(0, 2, 1_000L).seq(), WorkloadRecord.of(1, 2, 1_000L).seq(), WorkloadRecord.of(2, 2, 1_000L).seq());
+    assertThat(entries).extracting(AuditEntry::handlerId).containsOnly("h");
+    assertThat(entries).extracting(AuditEntry::runId).containsOnly(log.runId());
+  }
 }
