@@ -67,12 +67,13 @@ public final class AuditLog implements Closeable {
 
   /** One thread's lines not yet written; its own monitor is uncontended but for a close. */
   private static final class Buffer {
-    byte[] bytes = new byte[8 * 1024];
+    // allocated on first use: a virtual thread per record has a buffer of its own, mostly unused
+    byte[] bytes = new byte[0];
     int size;
     long lines;
     boolean closed;
     /** Handled records not even encoded yet ({@link Audit} defers that to the close). */
-    final java.util.ArrayList<Deferred> deferred = new java.util.ArrayList<>();
+    final java.util.ArrayList<Deferred> deferred = new java.util.ArrayList<>(0);
   }
 
   /** What {@link Audit} knows of a handled record, turned into an {@link AuditEntry} at the close. */
@@ -237,7 +238,8 @@ public final class AuditLog implements Closeable {
         }
         if (b.size + line.length > b.bytes.length) {
           if (b.bytes.length < BUFFER_BYTES) {
-            b.bytes = java.util.Arrays.copyOf(b.bytes, Math.max(BUFFER_BYTES, line.length));
+            b.bytes = java.util.Arrays.copyOf(b.bytes, Math.max(Math.min(BUFFER_BYTES, Math.max(8 * 1024,
+                2 * b.bytes.length)), b.size + line.length));
           } else {
             flush(b);
           }
@@ -269,23 +271,46 @@ public final class AuditLog implements Closeable {
    *
    * @throws UncheckedIOException if closing fails
    */
-  /** Encodes and writes a buffer's deferred records (the caller holds the buffer's monitor). */
-  private void writeDeferred(Buffer b) {
-    for (Deferred d : b.deferred) {
+  /** Where the close encodes deferred records: one buffer for all threads' (the close is one thread). */
+  private final class Scratch {
+    private final byte[] bytes = new byte[BUFFER_BYTES];
+    private int size;
+    private long lines;
+
+    void add(Deferred d) {
       byte[] line = AuditLines.encode(new AuditEntry(runId, d.handlerId(), d.topic(), d.partition(), d.offset(),
           Audit.keyString(d.key()), Audit.seqOf(d.value()), d.startNanos(), d.endNanos(), d.endEpochMillis()));
-      if (b.size + line.length > b.bytes.length) {
-        flush(b);
-        if (line.length > b.bytes.length) {
-          b.bytes = java.util.Arrays.copyOf(b.bytes, line.length);
-        }
+      if (size + line.length > bytes.length) {
+        write();
       }
-      System.arraycopy(line, 0, b.bytes, b.size, line.length);
-      b.size += line.length;
-      b.lines++;
+      if (line.length > bytes.length) {
+        writeOut(line, line.length, 1);
+        return;
+      }
+      System.arraycopy(line, 0, bytes, size, line.length);
+      size += line.length;
+      lines++;
     }
-    b.deferred.clear();
-    flush(b);
+
+    void write() {
+      writeOut(bytes, size, lines);
+      size = 0;
+      lines = 0;
+    }
+  }
+
+  private void writeOut(byte[] bytes, int size, long count) {
+    if (size == 0) {
+      return;
+    }
+    synchronized (lock) {
+      try {
+        out.write(bytes, 0, size);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot append to audit file " + file + ": " + e, e);
+      }
+      lines += count;
+    }
   }
 
   /** Writes a buffer's whole lines to the file (the caller holds the buffer's monitor). */
@@ -311,14 +336,24 @@ public final class AuditLog implements Closeable {
   @Override
   public void close() {
     closing = true;
+    Scratch scratch = null;
     for (Buffer b : buffers) {
       synchronized (b) {
         if (!b.closed) {
           flush(b);
-          writeDeferred(b);
+          if (!b.deferred.isEmpty()) {
+            scratch = scratch != null ? scratch : new Scratch();
+            for (Deferred d : b.deferred) {
+              scratch.add(d);
+            }
+            b.deferred.clear();
+          }
           b.closed = true;
         }
       }
+    }
+    if (scratch != null) {
+      scratch.write();
     }
     synchronized (lock) {
       if (closed) {

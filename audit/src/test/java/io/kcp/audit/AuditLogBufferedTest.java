@@ -89,4 +89,29 @@ class AuditLogBufferedTest {
     assertThat(entries).extracting(AuditEntry::handlerId).containsOnly("h");
     assertThat(entries).extracting(AuditEntry::runId).containsOnly(log.runId());
   }
+
+  @Test
+  void aThreadPerRecordCostsTheRecordNotABufferEach() throws Exception {
+    // a virtual-thread executor runs every record on a thread of its own: 20,000 threads here, each
+    // with a buffer of its own; a buffer sized up front (256 KB each at the close) would need 5 GB
+    Path file = dir.resolve("d.tsv");
+    AuditLog log = AuditLog.openBuffered(file);
+    io.kcp.core.RecordHandler<String, String> audited = Audit.wrap(r -> { }, log, "vt");
+    int n = 20_000;
+    for (int i = 0; i < n; i++) {
+      long offset = i;
+      Thread t = new Thread(() -> {
+        try {
+          WorkloadRecord w = WorkloadRecord.of(offset, 10, 1_000L);
+          audited.handle(new org.apache.kafka.clients.consumer.ConsumerRecord<>("t", 0, offset, w.key(), w.toValue()));
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      t.start();
+      t.join();
+    }
+    log.close();
+    assertThat(AuditFiles.read(file).entries()).hasSize(n);
+  }
 }

@@ -145,6 +145,7 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Path work = Files.createTempDirectory("kcp-bench-");
     List<Row> rows = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
     try (BrokerOption.Broker b = broker.open(err)) {
       out.printf(Locale.ROOT, "%-17s %4s %7s %10s %12s %8s %8s %9s %8s %7s %6s %5s %5s%n",
           "arm", "run", "latency", "records", "records/s", "join_ms", "cpu_s", "heap_mb", "in_flight",
@@ -165,7 +166,15 @@ final class BenchCommand implements Callable<Integer> {
               Workload.builder(b.bootstrapServers(), topic).partitions(partitions).records(n).keys(keys).run();
               topics.put(key, topic);
             }
-            rows.add(runArm(b.bootstrapServers(), topic, arm, latency, n, run, work, out, err));
+            try {
+              rows.add(runArm(b.bootstrapServers(), topic, arm, latency, n, run, work, out, err));
+            } catch (CliException e) { // one arm's failure is a result, not the end of the bench
+              String failure = arm + " at " + latency.toMillis() + " ms, run " + run + ": " + e.getMessage();
+              failures.add(failure);
+              out.printf(Locale.ROOT, "%-17s %4d %4d ms  FAILED (%s)%n", arm, run, latency.toMillis(),
+                  e.getMessage());
+              out.flush();
+            }
           }
         }
       }
@@ -186,6 +195,9 @@ final class BenchCommand implements Callable<Integer> {
     if (chart != null) {
       BenchChart.writePng(chart, rows);
       err.println("chart: " + chart);
+    }
+    if (!failures.isEmpty()) {
+      throw new CliException(failures.size() + " arm run(s) failed: " + String.join("; ", failures));
     }
     return 0;
   }
@@ -310,8 +322,9 @@ final class BenchCommand implements Callable<Integer> {
     }
     String summary = Files.readString(stdout);
     if (p.exitValue() != 0) {
-      throw new CliException("arm " + arm + " failed (exit " + p.exitValue() + "): "
-          + Files.readString(stderr).lines().reduce((a, c) -> c).orElse(""));
+      List<String> lines = Files.readAllLines(stderr);
+      throw new CliException("exit " + p.exitValue() + ": "
+          + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
     }
     double seconds;
     double rate;
