@@ -80,6 +80,17 @@ public final class AuditLog implements Closeable {
   record Deferred(String handlerId, String topic, int partition, long offset, Object key, Object value,
       long startNanos, long endNanos, long endEpochMillis) {}
 
+  /** Bytes the per-thread buffers hold allocated (for tests of the buffered mode's memory). */
+  long bufferedBytes() {
+    long n = 0;
+    for (Buffer b : buffers) {
+      synchronized (b) {
+        n += b.bytes.length;
+      }
+    }
+    return n;
+  }
+
   /** Whether lines are buffered per thread ({@link #openBuffered}). */
   boolean buffered() {
     return buffered;

@@ -112,6 +112,7 @@ class AuditLogBufferedTest {
       t.join();
     }
     log.close();
+    assertThat(log.bufferedBytes()).as("bytes the 20,000 buffers kept").isLessThan(1 << 20);
     assertThat(AuditFiles.read(file).entries()).hasSize(n);
   }
 }
