@@ -1,21 +1,11 @@
 package io.kcp.audit;
 
-import io.kcp.audit.internal.Json;
 import io.kcp.audit.internal.TopicReader;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What a topic holds compared with what the audited handlers finished: the proof (or disproof) of
@@ -53,6 +43,10 @@ import java.util.Set;
  * seq, if exactly one has them (a topic holding several workloads makes the identity ambiguous;
  * such a DLT record, and one with no seq, matches nothing). DLT records that match no produced
  * record are ignored: they cannot hide a loss.
+ *
+ * <p>The work is split by what it does: reading the topics and the audit files ({@code
+ * TopicReader}, {@link AuditFiles}), matching and counting ({@code AuditCounting}, pure), and
+ * rendering ({@link #toJson()}, {@link #toText()}); this class holds the result.
  *
  * <p>{@link #clean()} is about delivery guarantees, so a dead-lettered record is accounted for, not
  * lost: a report can be clean with {@code dead_lettered > 0}. Read {@code dead_lettered} to see how
@@ -177,7 +171,7 @@ public final class AuditReport {
   private final List<AuditEntry> unknownHandledExamples;
   private final List<DeadLettered> deadLetteredExamples;
 
-  private AuditReport(Builder b) {
+  private AuditReport(AuditTally b) {
     this.produced = b.produced;
     this.handled = b.handled;
     this.handledTotal = b.handledTotal;
@@ -382,256 +376,9 @@ public final class AuditReport {
     if (tornLines < 0) {
       throw new IllegalArgumentException("tornLines must be >= 0, was " + tornLines);
     }
-    Builder b = new Builder();
-    b.produced = produced.size();
-    b.handledTotal = handled.size();
-    b.tornLines = tornLines;
-
-    ProducedIndex index = new ProducedIndex(produced);
-    int[] times = new int[produced.size()];
-    Set<String> runIds = new HashSet<>();
-    for (AuditEntry e : handled) {
-      runIds.add(e.runId());
-      int i = index.find(e.topic(), e.partition(), e.offset());
-      if (i < 0) {
-        b.unknownHandled++;
-        if (b.unknownHandledExamples.size() < MAX_EXAMPLES) {
-          b.unknownHandledExamples.add(e);
-        }
-      } else if (times[i] < Integer.MAX_VALUE) {
-        times[i]++;
-      }
-    }
-    b.runs = runIds.size();
-
-    DeadLetterRecord[] deadLetterOf = deadLetters(produced, index, deadLetters);
-    Map<Integer, Integer> duplicateExampleIndex = new LinkedHashMap<>();
-    for (int i = 0; i < times.length; i++) {
-      int t = times[i];
-      DeadLetterRecord dead = deadLetterOf[i];
-      if (dead != null) {
-        b.deadLettered++;
-        if (t > 0) {
-          b.deadLetteredAndHandled++;
-        }
-        if (b.deadLetteredExamples.size() < MAX_EXAMPLES) {
-          b.deadLetteredExamples.add(new DeadLettered(produced.get(i), dead, t > 0));
-        }
-      }
-      if (t == 0 && dead == null) {
-        b.lost++;
-        if (b.lostExamples.size() < MAX_EXAMPLES) {
-          b.lostExamples.add(produced.get(i));
-        }
-      } else if (t > 0) {
-        b.handled++;
-        if (t > 1) {
-          b.duplicates += t - 1;
-          if (duplicateExampleIndex.size() < MAX_EXAMPLES) {
-            duplicateExampleIndex.put(i, t);
-          }
-        }
-      }
-    }
-    if (!duplicateExampleIndex.isEmpty()) {
-      Map<Integer, Set<String>> runsOf = new HashMap<>();
-      for (AuditEntry e : handled) {
-        int i = index.find(e.topic(), e.partition(), e.offset());
-        if (i >= 0 && duplicateExampleIndex.containsKey(i)) {
-          runsOf.computeIfAbsent(i, x -> new LinkedHashSet<>()).add(e.runId());
-        }
-      }
-      duplicateExampleIndex.forEach(
-          (i, t) ->
-              b.duplicateExamples.add(
-                  new Duplicate(produced.get(i), t, new ArrayList<>(runsOf.get(i)))));
-    }
-
-    orderViolations(handled, b);
-    return new AuditReport(b);
+    return new AuditReport(AuditCounting.count(produced, handled, tornLines, deadLetters));
   }
 
-  private record WorkloadIdentity(String key, long seq) {}
-
-  /** Per produced record (by index), the first DLT record that matches it, or null. */
-  private static DeadLetterRecord[] deadLetters(
-      List<ProducedRecord> produced, ProducedIndex index, List<DeadLetterRecord> deadLetters) {
-    DeadLetterRecord[] first = new DeadLetterRecord[produced.size()];
-    Map<WorkloadIdentity, Integer> byIdentity = null; // built on the first DLT record without origin
-    for (DeadLetterRecord d : deadLetters) {
-      int i;
-      if (d.hasOrigin()) {
-        i = index.find(d.originalTopic(), d.originalPartition(), d.originalOffset());
-      } else if (d.key() == null || d.seq() < 0) {
-        i = -1;
-      } else {
-        if (byIdentity == null) {
-          byIdentity = new HashMap<>();
-          for (int j = 0; j < produced.size(); j++) {
-            ProducedRecord r = produced.get(j);
-            if (r.key() != null && r.seq() >= 0) {
-              // -1 marks an identity that several produced records share: ambiguous
-              byIdentity.merge(new WorkloadIdentity(r.key(), r.seq()), j, (a, x) -> -1);
-            }
-          }
-        }
-        i = byIdentity.getOrDefault(new WorkloadIdentity(d.key(), d.seq()), -1);
-      }
-      if (i >= 0 && first[i] == null) {
-        first[i] = d;
-      }
-    }
-    return first;
-  }
-
-  private record RunKey(String runId, String topic, String key) {}
-
-  private static final Comparator<AuditEntry> BY_SEQ_THEN_START =
-      Comparator.comparingLong(AuditEntry::seq)
-          .thenComparing((x, y) -> Long.signum(x.startNanos() - y.startNanos()))
-          .thenComparing((x, y) -> Long.signum(x.endNanos() - y.endNanos()));
-
-  private static void orderViolations(List<AuditEntry> handled, Builder b) {
-    Map<RunKey, List<AuditEntry>> groups = new LinkedHashMap<>();
-    RunKey last = null;
-    List<AuditEntry> lastGroup = null;
-    for (AuditEntry e : handled) {
-      if (e.seq() < 0 || e.key() == null) {
-        continue;
-      }
-      if (last == null
-          || !last.key().equals(e.key())
-          || !last.runId().equals(e.runId())
-          || !last.topic().equals(e.topic())) {
-        last = new RunKey(e.runId(), e.topic(), e.key());
-        lastGroup = groups.computeIfAbsent(last, k -> new ArrayList<>());
-      }
-      lastGroup.add(e);
-    }
-    for (List<AuditEntry> group : groups.values()) {
-      group.sort(BY_SEQ_THEN_START);
-      // sweep in seq order; `latest` is the first handling, among smaller seqs, that ended last
-      AuditEntry latest = null;
-      long previousSeq = -1;
-      for (AuditEntry e : group) {
-        if (e.seq() == previousSeq) {
-          continue; // a later handling of the same seq in this run: a duplicate, not an order issue
-        }
-        previousSeq = e.seq();
-        if (latest != null && e.startNanos() - latest.endNanos() < 0) {
-          b.orderViolations++;
-          if (b.orderViolationExamples.size() < MAX_EXAMPLES) {
-            b.orderViolationExamples.add(
-                new OrderViolation(
-                    e.runId(),
-                    e.topic(),
-                    e.partition(),
-                    e.key(),
-                    latest.seq(),
-                    latest.offset(),
-                    e.seq(),
-                    e.offset()));
-          }
-        }
-        if (latest == null || e.endNanos() - latest.endNanos() > 0) {
-          latest = e;
-        }
-      }
-    }
-  }
-
-  /** Produced records by identity: per topic and partition, offsets sorted for binary search. */
-  private static final class ProducedIndex {
-    private record Partition(String topic, int partition) {}
-
-    private final Map<Partition, long[]> offsets = new HashMap<>();
-    private final Map<Partition, int[]> positions = new HashMap<>();
-    private String lastTopic;
-    private int lastPartition = -1;
-    private long[] lastOffsets;
-    private int[] lastPositions;
-
-    ProducedIndex(List<ProducedRecord> produced) {
-      Map<Partition, Integer> sizes = new HashMap<>();
-      for (ProducedRecord r : produced) {
-        sizes.merge(new Partition(r.topic(), r.partition()), 1, Integer::sum);
-      }
-      Map<Partition, Integer> filled = new HashMap<>();
-      sizes.forEach(
-          (p, n) -> {
-            offsets.put(p, new long[n]);
-            positions.put(p, new int[n]);
-            filled.put(p, 0);
-          });
-      for (int i = 0; i < produced.size(); i++) {
-        ProducedRecord r = produced.get(i);
-        Partition p = new Partition(r.topic(), r.partition());
-        int at = filled.merge(p, 1, Integer::sum) - 1;
-        offsets.get(p)[at] = r.offset();
-        positions.get(p)[at] = i;
-      }
-      offsets.forEach((p, offs) -> sortAndCheck(p, offs, positions.get(p)));
-    }
-
-    private static void sortAndCheck(Partition p, long[] offs, int[] pos) {
-      boolean sorted = true;
-      for (int i = 1; i < offs.length && sorted; i++) {
-        sorted = offs[i - 1] < offs[i];
-      }
-      if (!sorted) {
-        Integer[] order = new Integer[offs.length];
-        Arrays.setAll(order, i -> i);
-        Arrays.sort(order, Comparator.comparingLong(i -> offs[i]));
-        long[] o = offs.clone();
-        int[] q = pos.clone();
-        for (int i = 0; i < order.length; i++) {
-          offs[i] = o[order[i]];
-          pos[i] = q[order[i]];
-        }
-      }
-      for (int i = 1; i < offs.length; i++) {
-        if (offs[i - 1] == offs[i]) {
-          throw new IllegalArgumentException(
-              "produced lists " + p.topic() + "-" + p.partition() + "@" + offs[i] + " twice");
-        }
-      }
-    }
-
-    /** Index in the produced list, or -1. */
-    int find(String topic, int partition, long offset) {
-      if (partition != lastPartition || !topic.equals(lastTopic)) {
-        Partition p = new Partition(topic, partition);
-        lastTopic = topic;
-        lastPartition = partition;
-        lastOffsets = offsets.get(p);
-        lastPositions = positions.get(p);
-      }
-      if (lastOffsets == null) {
-        return -1;
-      }
-      int at = Arrays.binarySearch(lastOffsets, offset);
-      return at < 0 ? -1 : lastPositions[at];
-    }
-  }
-
-  private static final class Builder {
-    long produced;
-    long handled;
-    long handledTotal;
-    long lost;
-    long duplicates;
-    long orderViolations;
-    long unknownHandled;
-    long runs;
-    long tornLines;
-    long deadLettered;
-    long deadLetteredAndHandled;
-    final List<ProducedRecord> lostExamples = new ArrayList<>();
-    final List<Duplicate> duplicateExamples = new ArrayList<>();
-    final List<OrderViolation> orderViolationExamples = new ArrayList<>();
-    final List<AuditEntry> unknownHandledExamples = new ArrayList<>();
-    final List<DeadLettered> deadLetteredExamples = new ArrayList<>();
-  }
 
   /**
    * Records in the topic.
@@ -793,191 +540,16 @@ public final class AuditReport {
    * @return the JSON
    */
   public String toJson() {
-    StringBuilder sb = new StringBuilder(1024).append("{\n");
-    number(sb, "produced", produced);
-    number(sb, "handled", handled);
-    number(sb, "handled_total", handledTotal);
-    number(sb, "lost", lost);
-    number(sb, "duplicates", duplicates);
-    number(sb, "order_violations", orderViolations);
-    number(sb, "unknown_handled", unknownHandled);
-    number(sb, "runs", runs);
-    number(sb, "torn_lines", tornLines);
-    number(sb, "dead_lettered", deadLettered);
-    number(sb, "dead_lettered_and_handled", deadLetteredAndHandled);
-    Json.name(sb.append("  "), "clean").append(clean()).append(",\n");
-
-    array(sb, "lost_examples", lostExamples, AuditReport::producedFields);
-    sb.append(",\n");
-    array(
-        sb,
-        "duplicate_examples",
-        duplicateExamples,
-        (s, d) -> {
-          producedFields(s, d.record());
-          Json.name(s.append(", "), "times_handled").append(d.timesHandled());
-          Json.name(s.append(", "), "runs").append('[');
-          for (int i = 0; i < d.runIds().size(); i++) {
-            Json.string(s.append(i == 0 ? "" : ", "), d.runIds().get(i));
-          }
-          s.append(']');
-        });
-    sb.append(",\n");
-    array(
-        sb,
-        "order_violation_examples",
-        orderViolationExamples,
-        (s, v) -> {
-          Json.name(s, "run");
-          Json.string(s, v.runId());
-          Json.name(s.append(", "), "topic");
-          Json.string(s, v.topic());
-          Json.name(s.append(", "), "partition").append(v.partition());
-          Json.name(s.append(", "), "key");
-          Json.string(s, v.key());
-          Json.name(s.append(", "), "earlier_seq").append(v.earlierSeq());
-          Json.name(s.append(", "), "earlier_offset").append(v.earlierOffset());
-          Json.name(s.append(", "), "later_seq").append(v.laterSeq());
-          Json.name(s.append(", "), "later_offset").append(v.laterOffset());
-        });
-    sb.append(",\n");
-    array(
-        sb,
-        "unknown_handled_examples",
-        unknownHandledExamples,
-        (s, e) -> {
-          Json.name(s, "run");
-          Json.string(s, e.runId());
-          Json.name(s.append(", "), "topic");
-          Json.string(s, e.topic());
-          Json.name(s.append(", "), "partition").append(e.partition());
-          Json.name(s.append(", "), "offset").append(e.offset());
-          Json.name(s.append(", "), "key");
-          Json.string(s, e.key());
-          Json.name(s.append(", "), "seq").append(e.seq());
-        });
-    sb.append(",\n");
-    array(
-        sb,
-        "dead_lettered_examples",
-        deadLetteredExamples,
-        (s, d) -> {
-          producedFields(s, d.record());
-          Json.name(s.append(", "), "handled").append(d.handled());
-          Json.name(s.append(", "), "dlt_topic");
-          Json.string(s, d.deadLetter().topic());
-          Json.name(s.append(", "), "dlt_partition").append(d.deadLetter().partition());
-          Json.name(s.append(", "), "dlt_offset").append(d.deadLetter().offset());
-        });
-    return sb.append("\n}\n").toString();
-  }
-
-  private static void number(StringBuilder sb, String name, long value) {
-    Json.name(sb.append("  "), name).append(value).append(",\n");
-  }
-
-  private interface Fields<T> {
-    void write(StringBuilder sb, T item);
-  }
-
-  private static <T> void array(StringBuilder sb, String name, List<T> items, Fields<T> fields) {
-    Json.name(sb.append("  "), name).append('[');
-    for (int i = 0; i < items.size(); i++) {
-      sb.append(i == 0 ? "\n    {" : ",\n    {");
-      fields.write(sb, items.get(i));
-      sb.append('}');
-    }
-    sb.append(items.isEmpty() ? "]" : "\n  ]");
-  }
-
-  private static void producedFields(StringBuilder sb, ProducedRecord r) {
-    Json.name(sb, "topic");
-    Json.string(sb, r.topic());
-    Json.name(sb.append(", "), "partition").append(r.partition());
-    Json.name(sb.append(", "), "offset").append(r.offset());
-    Json.name(sb.append(", "), "key");
-    Json.string(sb, r.key());
-    Json.name(sb.append(", "), "seq").append(r.seq());
+    return AuditRendering.json(this);
   }
 
   /**
-   * A short human summary: one aligned line per count, the verdict, and the first example of each
-   * kind of problem and of a dead-lettered record.
+   * The report as a table: one count per line, then the examples.
    *
-   * @return the summary, ending with a newline
+   * @return the text
    */
   public String toText() {
-    StringBuilder sb = new StringBuilder(512);
-    line(sb, "produced", produced);
-    line(sb, "handled", handled);
-    line(sb, "handled_total", handledTotal);
-    line(sb, "lost", lost);
-    line(sb, "dead_lettered", deadLettered);
-    line(sb, "dead_lettered_and_handled", deadLetteredAndHandled);
-    line(sb, "duplicates", duplicates);
-    line(sb, "order_violations", orderViolations);
-    line(sb, "unknown_handled", unknownHandled);
-    line(sb, "runs", runs);
-    line(sb, "torn_lines", tornLines);
-    sb.append(String.format("%-18s %s\n", "verdict", clean() ? "CLEAN" : "NOT CLEAN"));
-    if (!lostExamples.isEmpty()) {
-      ProducedRecord r = lostExamples.get(0);
-      sb.append(String.format("%-18s %s\n", "e.g. lost", describe(r)));
-    }
-    if (!duplicateExamples.isEmpty()) {
-      Duplicate d = duplicateExamples.get(0);
-      sb.append(
-          String.format(
-              "%-18s %s handled %d times in %d run(s)\n",
-              "e.g. duplicate",
-              describe(d.record()),
-              d.timesHandled(),
-              d.runIds().size()));
-    }
-    if (!orderViolationExamples.isEmpty()) {
-      OrderViolation v = orderViolationExamples.get(0);
-      sb.append(
-          String.format(
-              "%-18s run %s key %s: seq %d started before seq %d finished\n",
-              "e.g. out of order",
-              v.runId(),
-              v.key(),
-              v.laterSeq(),
-              v.earlierSeq()));
-    }
-    if (!unknownHandledExamples.isEmpty()) {
-      AuditEntry e = unknownHandledExamples.get(0);
-      sb.append(
-          String.format(
-              "%-18s %s-%d@%d not in the topic\n",
-              "e.g. unknown",
-              e.topic(),
-              e.partition(),
-              e.offset()));
-    }
-    if (!deadLetteredExamples.isEmpty()) {
-      DeadLettered d = deadLetteredExamples.get(0);
-      sb.append(
-          String.format(
-              "%-18s %s in %s-%d@%d%s\n",
-              "e.g. dead-letter",
-              describe(d.record()),
-              d.deadLetter().topic(),
-              d.deadLetter().partition(),
-              d.deadLetter().offset(),
-              d.handled() ? ", also handled" : ""));
-    }
-    return sb.toString();
-  }
-
-  /** One count: the label, then the value right-aligned to column 31 (narrower after a long label). */
-  private static void line(StringBuilder sb, String name, long value) {
-    int width = Math.max(1, 30 - Math.max(18, name.length()));
-    sb.append(String.format("%-18s %" + width + "d\n", name, value));
-  }
-
-  private static String describe(ProducedRecord r) {
-    return r.topic() + "-" + r.partition() + "@" + r.offset() + " key " + r.key() + " seq " + r.seq();
+    return AuditRendering.text(this);
   }
 
   /** The {@link #toText()} summary. */
