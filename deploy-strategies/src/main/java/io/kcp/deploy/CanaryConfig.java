@@ -147,8 +147,9 @@ public final class CanaryConfig {
   }
 
   /**
-   * Attempts the canary must have made before its failure rate and p99 are judged; its failure
-   * rate is judged as soon as a quarter of this many attempts failed.
+   * Attempts the canary must have made before its failure rate is judged (or a quarter of this
+   * many failures); its p99 processing time needs ten times as many records, and at least 200, so
+   * that a percentile is not its slowest record.
    */
   public int minAttempts() {
     return minAttempts;
