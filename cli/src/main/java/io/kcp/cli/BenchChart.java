@@ -1,10 +1,7 @@
 package io.kcp.cli;
 
 import java.awt.Color;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,13 +42,6 @@ final class BenchChart {
       }
       c.addSeries(arm.getKey(), x, y).setMarker(SeriesMarkers.CIRCLE);
     }
-    try {
-      Path dir = file.toAbsolutePath().getParent();
-      Path tmp = Files.createTempFile(dir, ".kcp-bench", ".png");
-      BitmapEncoder.saveBitmap(c, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new CliException("cannot write --chart " + file + ": " + e.getMessage(), e);
-    }
+    ChartFiles.writePng(file, BitmapEncoder.getBufferedImage(c), "--chart");
   }
 }

@@ -5,14 +5,10 @@ import io.kcp.deploy.DeploymentStep;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.knowm.xchart.AnnotationLine;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -52,14 +48,7 @@ final class DeployChart {
       g.drawImage(images.get(i), 0, i * HEIGHT, null);
     }
     g.dispose();
-    try {
-      Path dir = file.toAbsolutePath().getParent();
-      Path tmp = Files.createTempFile(dir, ".kcp-deploy", ".png");
-      ImageIO.write(all, "png", tmp.toFile());
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new CliException("cannot write --chart " + file + ": " + e.getMessage(), e);
-    }
+    ChartFiles.writePng(file, all, "--chart");
   }
 
   /** Both charts on one time axis, so a step's line is at the same place in each. */

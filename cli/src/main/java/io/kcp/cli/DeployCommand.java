@@ -180,7 +180,7 @@ final class DeployCommand implements Callable<Integer> {
           + " and the last instance started would own nothing; use more --partitions or fewer instances");
     }
     if (compare) {
-      return compare(v, kind);
+      return compare(kind);
     }
     if (strategy == Strategy.STOP && v == DeployVersions.Variant.STATIC) {
       throw new CliException("--strategy stop with --variant static cannot work: a static member stays in"
@@ -274,7 +274,7 @@ final class DeployCommand implements Callable<Integer> {
   }
 
   /** {@code --compare}: every strategy and rolling variant, one after another, one table. */
-  private Integer compare(DeployVersions.Variant ignored, InstanceLauncher.Kind kind) throws IOException {
+  private Integer compare(InstanceLauncher.Kind kind) throws IOException {
     if (kind != InstanceLauncher.Kind.IN_PROCESS) {
       throw new CliException("--compare runs in-process (blue-green and canary need it); drop --launcher");
     }

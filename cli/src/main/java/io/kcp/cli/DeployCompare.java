@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcp.deploy.DeploymentReport;
 import io.kcp.deploy.PhaseReport;
 import java.awt.Color;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,13 +127,6 @@ final class DeployCompare {
       }
       c.addSeries(r.arm().label(), x, y).setMarker(SeriesMarkers.NONE);
     }
-    try {
-      Path dir = file.toAbsolutePath().getParent();
-      Path tmp = Files.createTempFile(dir, ".kcp-compare", ".png");
-      BitmapEncoder.saveBitmap(c, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new CliException("cannot write --chart " + file + ": " + e.getMessage(), e);
-    }
+    ChartFiles.writePng(file, BitmapEncoder.getBufferedImage(c), "--chart");
   }
 }

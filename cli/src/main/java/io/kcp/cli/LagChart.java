@@ -3,16 +3,12 @@ package io.kcp.cli;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -53,14 +49,7 @@ final class LagChart {
       gfx.drawImage(images.get(i), 0, i * HEIGHT, null);
     }
     gfx.dispose();
-    try {
-      Path dir = file.toAbsolutePath().getParent();
-      Path tmp = Files.createTempFile(dir, ".kcp-snapshot", ".png");
-      ImageIO.write(all, "png", tmp.toFile());
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new CliException("cannot write --snapshot " + file + ": " + e.getMessage(), e);
-    }
+    ChartFiles.writePng(file, all, "--snapshot");
   }
 
   static XYChart chart(Group g) {
