@@ -27,14 +27,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * same audited handler as our arms, run until the group has no lag. Prints the same JSON summary
  * as {@code kcp consume --json}. A benchmark peer only: no library of this project depends on it.
  *
- * <p>Arguments: {@code BOOTSTRAP TOPIC GROUP LATENCY_MS CONCURRENCY AUDIT_FILE}.
+ * <p>Arguments: {@code BOOTSTRAP TOPIC GROUP LATENCY_MS CONCURRENCY AUDIT_FILE [KEY|UNORDERED
+ * [IDLE_MS]]}: with an idle time it stops once no record was handled for that long after the first
+ * one (a run under live traffic, like {@code kcp consume --until-idle}) instead of when the group
+ * has no lag.
  */
 public final class ParallelConsumerArm {
   private ParallelConsumerArm() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 6 && args.length != 7) {
-      System.err.println("usage: ParallelConsumerArm BOOTSTRAP TOPIC GROUP LATENCY_MS CONCURRENCY AUDIT_FILE [KEY|UNORDERED]");
+    if (args.length < 6 || args.length > 8) {
+      System.err.println("usage: ParallelConsumerArm BOOTSTRAP TOPIC GROUP LATENCY_MS CONCURRENCY AUDIT_FILE"
+          + " [KEY|UNORDERED [IDLE_MS]]");
       System.exit(2);
     }
     String bootstrap = args[0];
@@ -44,6 +48,7 @@ public final class ParallelConsumerArm {
     int concurrency = Integer.parseInt(args[4]);
     Path auditFile = Path.of(args[5]);
     ProcessingOrder order = args.length > 6 ? ProcessingOrder.valueOf(args[6]) : ProcessingOrder.KEY;
+    long idleNanos = args.length > 7 ? TimeUnit.MILLISECONDS.toNanos(Long.parseLong(args[7])) : 0;
 
     Map<String, Object> config = new HashMap<>();
     config.put("bootstrap.servers", bootstrap);
@@ -88,7 +93,11 @@ public final class ParallelConsumerArm {
           last = handled.get();
           lastChange = now;
         }
-        if (now - lastLagCheck >= 1_000_000_000L) {
+        if (idleNanos > 0) {
+          if (last > 0 && now - lastChange >= idleNanos) {
+            break;
+          }
+        } else if (now - lastLagCheck >= 1_000_000_000L) {
           lastLagCheck = now;
           if (lag(admin, topic, group) == 0) {
             break;

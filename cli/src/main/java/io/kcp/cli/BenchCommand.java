@@ -103,6 +103,17 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as a JSON array to FILE.")
   Path jsonFile;
 
+  @Option(names = "--e2e-rate", defaultValue = "20000", paramLabel = "RECORDS_PER_S",
+      description = "After each audited arm's drain, a second run of it under live traffic at this rate (or half"
+          + " the arm's ceiling, if lower) gives its p50/p99 end-to-end latency: record timestamp to handled."
+          + " 0 skips it. Default: ${DEFAULT-VALUE}.")
+  int e2eRate;
+
+  @Option(names = "--e2e-seconds", defaultValue = "5",
+      description = "Seconds of live traffic measured in the latency run (after the arm's start-up and join)."
+          + " Default: ${DEFAULT-VALUE}.")
+  int e2eSeconds;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     Checks.positive("--records", records);
@@ -112,6 +123,10 @@ final class BenchCommand implements Callable<Integer> {
     Checks.positive("--concurrency", concurrency);
     Checks.positive("--vt-concurrency", vtConcurrency);
     Checks.positive("--repeat", repeat);
+    Checks.positive("--e2e-seconds", e2eSeconds);
+    if (e2eRate < 0) {
+      throw new CliException("--e2e-rate must be 0 (no latency run) or more, was " + e2eRate);
+    }
     for (String arm : arms) {
       if (!ARMS.containsKey(arm)) {
         throw new CliException("unknown arm '" + arm + "' in --arms: known arms are " + ARMS.keySet());
@@ -167,7 +182,11 @@ final class BenchCommand implements Callable<Integer> {
               topics.put(key, topic);
             }
             try {
-              rows.add(runArm(b.bootstrapServers(), topic, arm, latency, n, run, work, out, err));
+              Row row = runArm(b.bootstrapServers(), topic, arm, latency, n, run, work, out, err);
+              if (e2eRate > 0 && row.audited()) {
+                row = row.with(runLive(b.bootstrapServers(), arm, latency, run, work, out, err));
+              }
+              rows.add(row);
             } catch (CliException e) { // one arm's failure is a result, not the end of the bench
               String failure = arm + " at " + latency.toMillis() + " ms, run " + run + ": " + e.getMessage();
               failures.add(failure);
@@ -209,39 +228,68 @@ final class BenchCommand implements Callable<Integer> {
   /** One run of one arm: its figures and its audit. */
   record Row(String arm, long latencyMs, int run, long records, int concurrency, double seconds,
       double recordsPerSecond, long startToFirstMs, long joinMs, double cpuSeconds, double peakHeapMb,
-      long peakInFlight, long lost, long duplicates, long orderViolations, boolean audited) {
+      long peakInFlight, long lost, long duplicates, long orderViolations, boolean audited, Live live) {
+
+    Row with(Live measured) {
+      return new Row(arm, latencyMs, run, records, concurrency, seconds, recordsPerSecond, startToFirstMs, joinMs,
+          cpuSeconds, peakHeapMb, peakInFlight, lost, duplicates, orderViolations, audited, measured);
+    }
 
     String json() {
       return String.format(Locale.ROOT,
           "{\"arm\":\"%s\",\"latency_ms\":%d,\"run\":%d,\"records\":%d,\"concurrency\":%d,\"seconds\":%.3f,"
               + "\"records_per_second\":%.1f,\"start_to_first_record_ms\":%d,\"join_ms\":%d,\"cpu_seconds\":%.2f,"
               + "\"peak_heap_mb\":%.1f,\"peak_in_flight\":%d,\"audited\":%s,\"lost\":%s,\"duplicates\":%s,"
-              + "\"order_violations\":%s}",
+              + "\"order_violations\":%s%s}",
           arm, latencyMs, run, records, concurrency, seconds, recordsPerSecond, startToFirstMs, joinMs, cpuSeconds,
           peakHeapMb, peakInFlight, audited, audited ? lost : "null", audited ? duplicates : "null",
-          audited ? orderViolations : "null");
+          audited ? orderViolations : "null", live == null ? "" : live.json());
     }
   }
 
-  /** Per arm and latency: the median steady rate, its spread, and its ratio to raw's median. */
-  static String summary(List<Row> rows) {
-    Map<String, List<Double>> rates = new LinkedHashMap<>();
-    for (Row r : rows) {
-      rates.computeIfAbsent(r.latencyMs() + "ms " + r.arm(), k -> new ArrayList<>()).add(r.recordsPerSecond());
+  /**
+   * The arm's run under live traffic: the rate it got, and the end-to-end latencies of the records
+   * produced in the measuring window.
+   */
+  record Live(int rate, EndToEnd.Latency latency) {
+    String json() {
+      return String.format(Locale.ROOT,
+          ",\"e2e_rate\":%d,\"e2e_records\":%d,\"e2e_unhandled\":%d,\"latency_p50_ms\":%d,"
+              + "\"latency_p99_ms\":%d,\"latency_max_ms\":%d",
+          rate, latency.records(), latency.unhandled(), latency.p50Ms(), latency.p99Ms(), latency.maxMs());
     }
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%n%-26s %5s %12s %12s %12s %9s%n",
-        "arm (steady state)", "runs", "median rec/s", "min", "max", "× raw"));
-    for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
-      List<Double> v = new ArrayList<>(e.getValue());
-      v.sort(null);
+  }
+
+  /**
+   * Per arm and latency: the median steady rate, its spread, its ratio to raw's median, and the
+   * median of the runs' end-to-end p50 and p99 under live traffic.
+   */
+  static String summary(List<Row> rows) {
+    Map<String, List<Row>> byArm = new LinkedHashMap<>();
+    for (Row r : rows) {
+      byArm.computeIfAbsent(r.latencyMs() + "ms " + r.arm(), k -> new ArrayList<>()).add(r);
+    }
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%n%-26s %5s %12s %12s %12s %9s %8s %8s%n",
+        "arm (steady state)", "runs", "median rec/s", "min", "max", "× raw", "p50 ms", "p99 ms"));
+    for (Map.Entry<String, List<Row>> e : byArm.entrySet()) {
+      List<Double> v = sorted(e.getValue().stream().map(Row::recordsPerSecond).toList());
       double median = median(v);
       String latency = e.getKey().substring(0, e.getKey().indexOf(' '));
-      List<Double> raw = rates.get(latency + " raw");
-      String ratio = raw == null ? "" : String.format(Locale.ROOT, "%.2f", median / median(sorted(raw)));
-      b.append(String.format(Locale.ROOT, "%-26s %5d %,12.0f %,12.0f %,12.0f %9s%n", e.getKey(), v.size(), median,
-          v.get(0), v.get(v.size() - 1), ratio));
+      List<Row> raw = byArm.get(latency + " raw");
+      String ratio = raw == null ? ""
+          : String.format(Locale.ROOT, "%.2f", median / median(sorted(raw.stream().map(Row::recordsPerSecond).toList())));
+      b.append(String.format(Locale.ROOT, "%-26s %5d %,12.0f %,12.0f %,12.0f %9s %8s %8s%n", e.getKey(), v.size(),
+          median, v.get(0), v.get(v.size() - 1), ratio, liveMedian(e.getValue(), true),
+          liveMedian(e.getValue(), false)));
     }
     return b.toString();
+  }
+
+  /** The median over the runs of their end-to-end p50 (or p99), "-" without a live run. */
+  private static String liveMedian(List<Row> runs, boolean p50) {
+    List<Double> v = sorted(runs.stream().filter(r -> r.live() != null && r.live().latency().p50Ms() >= 0)
+        .map(r -> (double) (p50 ? r.live().latency().p50Ms() : r.live().latency().p99Ms())).toList());
+    return v.isEmpty() ? "-" : String.format(Locale.ROOT, "%,.0f", median(v));
   }
 
   private static List<Double> sorted(List<Double> v) {
@@ -309,7 +357,7 @@ final class BenchCommand implements Callable<Integer> {
     List<String> cmd = arm.startsWith("pc-")
         ? List.of(java, "-Xmx1g", "-cp", pcClasspath, PC_ARM, bootstrap, topic, group,
             String.valueOf(latency.toMillis()), String.valueOf(concurrency), audit.toString(), ARMS.get(arm).get(0))
-        : consumeCommand(java, bootstrap, topic, group, arm, latency, audited ? audit : null);
+        : consumeCommand(java, bootstrap, topic, group, arm, latency, audited ? audit : null, List.of("--until-drained"));
     err.printf("running %s at %d ms in its own JVM (run %d)%n", arm, latency.toMillis(), run);
     err.flush();
     Path stdout = work.resolve(arm + ".out");
@@ -351,7 +399,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     Row row = new Row(arm, latency.toMillis(), run, n, concurrencyOf(arm), seconds, rate, startToFirst,
         (long) optional(summary, "join_ms"), optional(summary, "cpu_seconds"), optional(summary, "peak_heap_mb"),
-        (long) optional(summary, "peak_in_flight"), lost, duplicates, order, audited);
+        (long) optional(summary, "peak_in_flight"), lost, duplicates, order, audited, null);
     out.printf(Locale.ROOT, "%-17s %4d %4d ms %,10d %,12.0f %8d %8.1f %9.0f %8d %7s %6s %5s%n",
         arm, run, latency.toMillis(), n, rate, row.joinMs(), row.cpuSeconds(), row.peakHeapMb(), row.peakInFlight(),
         audited ? String.valueOf(lost) : "-", audited ? String.valueOf(duplicates) : "-",
@@ -360,14 +408,120 @@ final class BenchCommand implements Callable<Integer> {
     return row;
   }
 
+  /** Seconds of traffic before the measuring window: the arm's JIT warm-up. */
+  private static final int LIVE_WARMUP_SECONDS = 1;
+  /** The arm stops once it handled nothing for this long (the traffic has stopped). */
+  private static final String LIVE_IDLE = "2s";
+  private static final long LIVE_IDLE_MS = 2_000;
+  /** The longest an arm may take to start and join its group before the traffic starts. */
+  private static final Duration LIVE_JOIN_TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * The arm's rate under live traffic: {@code --e2e-rate}, or half its ceiling if that is lower, so
+   * that every arm runs below saturation and the latency is its own, not a growing queue's.
+   */
+  int liveRate(String arm, Duration latency) {
+    if (latency.isZero()) {
+      return e2eRate;
+    }
+    long ceiling = concurrencyOf(arm) * 1000L / Math.max(1, latency.toMillis());
+    return (int) Math.max(1, Math.min(e2eRate, ceiling / 2));
+  }
+
+  /**
+   * The arm again, on a fresh empty topic: once its group is stable with every partition assigned
+   * (start-up and join are not latency), {@link io.kcp.audit.Traffic} produces for {@code
+   * LIVE_WARMUP_SECONDS + --e2e-seconds}; the arm stops when it has been idle for {@code
+   * LIVE_IDLE}. Its end-to-end latency is measured over the records produced after the warm-up.
+   */
+  private Live runLive(String bootstrap, String arm, Duration latency, int run, Path work, PrintWriter out,
+      PrintWriter err) throws IOException, InterruptedException {
+    int rate = liveRate(arm, latency);
+    String topic = "kcp-bench-live-" + arm + "-" + latency.toMillis() + "ms-" + Long.toHexString(System.nanoTime());
+    Path audit = work.resolve(arm + "-" + latency.toMillis() + "ms-" + run + "-live.tsv");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String group = "bench-live-" + arm + "-" + run + "-" + topic;
+    List<String> cmd = arm.startsWith("pc-")
+        ? List.of(java, "-Xmx1g", "-cp", pcClasspath, PC_ARM, bootstrap, topic, group,
+            String.valueOf(latency.toMillis()), String.valueOf(concurrency), audit.toString(), ARMS.get(arm).get(0),
+            String.valueOf(LIVE_IDLE_MS))
+        : consumeCommand(java, bootstrap, topic, group, arm, latency, audit,
+            List.of("--until-idle", LIVE_IDLE, "--duration", "30m"));
+    err.printf(Locale.ROOT, "running %s at %d ms under live traffic, %,d records/s (run %d)%n",
+        arm, latency.toMillis(), rate, run);
+    err.flush();
+    Path stderr = work.resolve(arm + "-live.err");
+    Process p;
+    long warm;
+    long trafficEnd;
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      io.kcp.audit.Topics.createAndAwait(admin, topic, partitions, (short) 1);
+      p = new ProcessBuilder(cmd).redirectOutput(work.resolve(arm + "-live.out").toFile())
+          .redirectError(stderr.toFile()).start();
+      awaitJoined(admin, group, p, arm);
+      try (io.kcp.audit.Traffic traffic = io.kcp.audit.Traffic.start(bootstrap, topic, keys, rate)) {
+        // the traffic's length is what is measured, not a wait for a condition
+        long started = System.currentTimeMillis();
+        warm = started + TimeUnit.SECONDS.toMillis(LIVE_WARMUP_SECONDS);
+        TimeUnit.SECONDS.sleep(LIVE_WARMUP_SECONDS + e2eSeconds);
+        trafficEnd = System.currentTimeMillis();
+      }
+    } catch (RuntimeException e) {
+      throw new CliException("under live traffic: " + e.getMessage());
+    }
+    if (!p.waitFor(2, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new CliException("arm " + arm + " under live traffic did not stop within 2 minutes of the traffic's end");
+    }
+    if (p.exitValue() != 0) {
+      List<String> lines = Files.readAllLines(stderr);
+      throw new CliException("under live traffic, exit " + p.exitValue() + ": "
+          + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
+    }
+    List<io.kcp.audit.AuditEntry> entries = io.kcp.audit.AuditFiles.read(audit).entries();
+    EndToEnd.Latency l = EndToEnd.measure(EndToEnd.timestamps(bootstrap, topic), entries, warm, trafficEnd);
+    out.printf(Locale.ROOT, "%-17s %4d %4d ms   live at %,d records/s: end-to-end p50 %d ms, p99 %d ms, max %d ms"
+            + " (%,d records measured, %,d not handled)%n",
+        arm, run, latency.toMillis(), rate, l.p50Ms(), l.p99Ms(), l.maxMs(), l.records(), l.unhandled());
+    out.flush();
+    return new Live(rate, l);
+  }
+
+  /** Waits until the arm's group is stable with every partition of its topic assigned. */
+  private void awaitJoined(org.apache.kafka.clients.admin.Admin admin, String group, Process p, String arm)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + LIVE_JOIN_TIMEOUT.toNanos();
+    while (true) {
+      if (!p.isAlive()) {
+        throw new CliException("arm " + arm + " exited (" + p.exitValue() + ") before it joined its group");
+      }
+      try {
+        var d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+        int assigned = d.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum();
+        if (d.groupState() == org.apache.kafka.common.GroupState.STABLE && assigned == partitions) {
+          return;
+        }
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // not there yet: ask again
+      }
+      if (System.nanoTime() - deadline > 0) {
+        p.destroyForcibly();
+        throw new CliException("arm " + arm + " did not join its group within " + LIVE_JOIN_TIMEOUT.toSeconds() + " s");
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+  }
+
   private List<String> consumeCommand(String java, String bootstrap, String topic, String group, String arm,
-      Duration latency, Path audit) {
+      Duration latency, Path audit, List<String> until) {
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g",
         "-cp", System.getProperty("java.class.path"), Kcp.class.getName(), "consume",
         "-b", bootstrap, "--topic", topic, "--group", group,
         "--handler-latency", latency.toMillis() + "ms",
-        "--until-drained", "--json", "--threads", String.valueOf(partitions),
+        "--json", "--threads", String.valueOf(partitions),
         "--concurrency", String.valueOf(concurrencyOf(arm))));
+    cmd.addAll(until);
     if (audit != null) {
       cmd.addAll(List.of("--audit", audit.toString(), "--audit-buffered"));
     }

@@ -125,6 +125,11 @@ final class ConsumeCommand implements Callable<Integer> {
       description = "Stop after this long (e.g. 30s).")
   Duration duration;
 
+  @Option(names = "--until-idle", converter = DurationConverter.class, paramLabel = "DURATION",
+      description = "Stop once no record was handled for this long, after the first one was (e.g. 2s): the"
+          + " end of a live stream, where the lag is 0 between records and --until-drained would stop at once.")
+  Duration untilIdle;
+
   @Option(names = "--group-protocol", defaultValue = "classic",
       description = "classic or consumer (KIP-848). Default: ${DEFAULT-VALUE}.")
   String groupProtocol;
@@ -246,6 +251,9 @@ final class ConsumeCommand implements Callable<Integer> {
     Checks.positive("--max-in-flight", maxInFlight);
     Checks.positive("--max-in-flight-per-partition", maxInFlightPerPartition);
     Checks.positive("--max-attempts", maxAttempts);
+    if (untilIdle != null && (untilIdle.isNegative() || untilIdle.isZero())) {
+      throw new CliException("--until-idle must be above 0 (e.g. 2s), was " + untilIdle.toMillis() + " ms");
+    }
     if (failRate < 0 || failRate > 1 || Double.isNaN(failRate)) {
       throw new CliException("--fail-rate must be between 0 and 1 (got " + failRate + "), e.g. 0.01 for 1 %");
     }
@@ -445,6 +453,7 @@ final class ConsumeCommand implements Callable<Integer> {
   private void run(ConsumerEngine engine, String bootstrap, PrintWriter err, long t0)
       throws InterruptedException {
     long deadline = duration == null ? Long.MAX_VALUE : t0 + duration.toNanos();
+    long idleNanos = untilIdle == null ? Long.MAX_VALUE : untilIdle.toNanos();
     try (GroupLag lag = new GroupLag(bootstrap, group, topic)) {
       long lastHandled = 0;
       long lastPrint = t0;
@@ -462,6 +471,10 @@ final class ConsumeCommand implements Callable<Integer> {
           lastRecordNanos = now;
         }
         peakInFlight = Math.max(peakInFlight, m.inFlight());
+        if (firstRecordNanos != 0 && now - lastRecordNanos >= idleNanos && m.inFlight() == 0) {
+          err.println("--until-idle: no record handled for " + untilIdle.toMillis() + " ms");
+          return;
+        }
         if (now - lastPrint < 1_000_000_000L) {
           continue;
         }

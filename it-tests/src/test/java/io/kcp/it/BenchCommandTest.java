@@ -24,7 +24,7 @@ class BenchCommandTest {
     Path chart = dir.resolve("bench.png");
     Cli.Result r = Cli.run("bench", "-b", kafka.bootstrapServers(), "--records", "3000",
         "--latency", "0ms", "--arms", "raw,raw-unaudited,worker-naive", "--concurrency", "8", "--repeat", "2",
-        "--json", json.toString(), "--chart", chart.toString());
+        "--e2e-rate", "2000", "--e2e-seconds", "2", "--json", json.toString(), "--chart", chart.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("raw", "worker-naive", "records/s", "median rec/s", "× raw");
     String rows = Files.readString(json);
@@ -35,6 +35,14 @@ class BenchCommandTest {
     assertThat(rows).containsPattern("\"arm\":\"raw\"[^}]*\"lost\":0,");
     assertThat(rows).containsPattern("\"arm\":\"raw-unaudited\"[^}]*\"audited\":false,\"lost\":null");
     assertThat(rows.split("\"arm\":")).hasSize(1 + 3 * 2);
+    // each audited arm ran again under live traffic at 2,000 records/s: every record produced in
+    // the measuring window was handled, with its end-to-end latency; the unaudited arm has none
+    assertThat(rows).containsPattern(
+        "\"arm\":\"raw\"[^}]*\"e2e_rate\":2000,\"e2e_records\":[1-9][0-9]*,\"e2e_unhandled\":0,"
+            + "\"latency_p50_ms\":[0-9]+,\"latency_p99_ms\":[0-9]+");
+    assertThat(rows).containsPattern("\"arm\":\"worker-naive\"[^}]*\"e2e_unhandled\":0,\"latency_p50_ms\":[0-9]+");
+    assertThat(rows).doesNotContainPattern("\"arm\":\"raw-unaudited\"[^}]*e2e_rate");
+    assertThat(r.out()).contains("p50 ms", "end-to-end p50");
     assertThat(Files.size(chart)).isPositive();
   }
 

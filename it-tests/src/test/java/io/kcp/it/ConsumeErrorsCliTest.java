@@ -79,7 +79,8 @@ class ConsumeErrorsCliTest {
       "--fail-rate|2|--fail-rate must be between 0 and 1",
       "--fail-times|0|--fail-times must be a positive number or 'always'",
       "--max-attempts|0|--max-attempts must be a positive number",
-      "--producer-context|sibling|--producer-context must be parent or link"})
+      "--producer-context|sibling|--producer-context must be parent or link",
+      "--until-idle|0s|--until-idle must be above 0 (e.g. 2s)"})
   void badErrorOptionsAreRefusedNamingTheOption(String option, String value, String message, KafkaSandbox kafka) {
     Cli.Result r = Cli.run("consume", "-b", kafka.bootstrapServers(), "--topic", "nope", option, value);
     assertThat(r.exitCode()).isEqualTo(1);
