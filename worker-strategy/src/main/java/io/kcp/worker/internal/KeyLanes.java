@@ -7,13 +7,14 @@ import java.util.Map;
 
 /**
  * A lane per key: one record per key at a time, in offset order per key; keys run in parallel.
- * A key present in the map is busy; its deque holds the records waiting behind the running one.
+ * A key present in the map is busy; its lane holds the records waiting behind the running one, and
+ * every record of the lane points at it, so finishing a record needs no lookup.
  */
 final class KeyLanes implements Lanes {
   /** The lane of records without a key (equal to no key's bytes, not even an empty key's). */
   private static final Object NULL_KEY = new Object();
 
-  private final Map<Object, ArrayDeque<Work>> busy = new HashMap<>();
+  private final Map<Object, Lane> busy = new HashMap<>();
 
   /**
    * A record key as a map key: its bytes and their hash, computed once per record (a {@code
@@ -39,30 +40,40 @@ final class KeyLanes implements Lanes {
     }
   }
 
+  /** A busy key: the records waiting behind its running one. */
+  private static final class Lane {
+    final Object key;
+    final ArrayDeque<Work> waiting = new ArrayDeque<>(2);
+
+    Lane(Object key) {
+      this.key = key;
+    }
+  }
+
   @Override
   public boolean admit(Work work) {
     byte[] bytes = work.record().key();
     Object key = bytes == null ? NULL_KEY : new Key(bytes);
-    work.laneKey = key; // next(work) finds its lane without hashing the bytes again
-    ArrayDeque<Work> waiting = busy.get(key);
-    if (waiting == null) {
-      busy.put(key, new ArrayDeque<>(2));
+    Lane lane = busy.get(key);
+    if (lane == null) {
+      lane = new Lane(key);
+      busy.put(key, lane);
+      work.lane = lane; // next(work) finds its lane without a lookup
       return true;
     }
-    waiting.addLast(work);
+    work.lane = lane;
+    lane.waiting.addLast(work);
     return false;
   }
 
   @Override
   public Work next(Work work) {
-    Object key = work.laneKey;
-    ArrayDeque<Work> waiting = busy.get(key);
-    if (waiting == null) {
+    if (!(work.lane instanceof Lane lane)) {
       return null;
     }
-    Work next = waiting.pollFirst();
+    Work next = lane.waiting.pollFirst();
     if (next == null) {
-      busy.remove(key);
+      busy.remove(lane.key, lane); // idle: the key's next record starts its lane again
     }
     return next;
   }

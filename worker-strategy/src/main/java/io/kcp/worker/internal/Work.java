@@ -25,7 +25,7 @@ final class Work implements Runnable {
   final int generation;
 
   // poll thread
-  Object laneKey; // its lane in KeyLanes, set when admitted
+  Object lane; // its lane in KeyLanes, set when admitted
   RecordRunner.RetryState state;
   long dueNanos;
   long queuedAt;

@@ -29,7 +29,6 @@ import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +86,7 @@ public final class WorkerEngine extends PollLoopEngine implements WorkerStrategy
   private final Workers workers;
   private final Semaphore permits;
 
-  private final LinkedBlockingQueue<Work> completions = new LinkedBlockingQueue<>();
+  private final Completions completions = new Completions();
   private final AtomicLong handled = new AtomicLong();
   private final AtomicLong waitNanos = new AtomicLong();
   private final AtomicLong handlerNanos = new AtomicLong();
