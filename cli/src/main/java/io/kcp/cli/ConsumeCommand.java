@@ -15,6 +15,10 @@ import io.kcp.core.RecordHandler;
 import io.kcp.core.SingleThreadConsumer;
 import io.kcp.deploy.RebalanceRecorder;
 import io.kcp.partition.PartitionConfig;
+import io.kcp.share.ShareConfig;
+import io.kcp.share.ShareMetrics;
+import io.kcp.share.ShareStrategy;
+import io.kcp.share.ShareStrategyEngine;
 import io.kcp.partition.PartitionStrategy;
 import io.kcp.audit.Audit;
 import io.kcp.audit.AuditLog;
@@ -26,7 +30,9 @@ import io.kcp.worker.WorkerStrategy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import picocli.CommandLine.Command;
@@ -41,14 +47,15 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
       "Consume a topic with a strategy: 'partition' (consumer per thread: --threads consumers in",
-      "one group), 'worker' (one poll thread, --concurrency workers, --ordering) or 'single' (one",
+      "one group), 'worker' (one poll thread, --concurrency workers, --ordering), 'share' (a share",
+      "group: --threads share consumers, --concurrency workers, no order) or 'single' (one",
       "thread, the baseline). Progress each second on stderr, a summary",
       "on stdout. Without --bootstrap-server it starts an embedded broker and first produces the",
       "keyed workload (--records over --keys), then consumes it until drained."
     })
 final class ConsumeCommand implements Callable<Integer> {
   /** The strategies {@code --strategy} accepts. */
-  enum Strategy { single, partition, worker }
+  enum Strategy { single, partition, worker, share }
 
   /** The worker strategy's ordering modes, as typed on the command line. */
   enum OrderingOption { naive, partition, key, unordered }
@@ -59,7 +66,7 @@ final class ConsumeCommand implements Callable<Integer> {
   @Mixin OtelOptions otel;
 
   @Option(names = "--strategy", defaultValue = "partition",
-      description = "single, partition or worker. Default: ${DEFAULT-VALUE}.")
+      description = "single, partition, worker or share. Default: ${DEFAULT-VALUE}.")
   Strategy strategy;
 
   @Option(names = "--ordering", defaultValue = "key",
@@ -67,10 +74,15 @@ final class ConsumeCommand implements Callable<Integer> {
   OrderingOption ordering;
 
   @Option(names = "--concurrency", defaultValue = "16",
-      description = "Worker strategy: workers. Default: ${DEFAULT-VALUE}.")
+      description = "Worker and share strategies: workers. Default: ${DEFAULT-VALUE}.")
   int concurrency;
 
-  @Option(names = "--virtual-threads", description = "Worker strategy: virtual threads (Java 21+ runtime).")
+  @Option(names = "--share-start", defaultValue = "earliest", paramLabel = "earliest|latest",
+      description = "Share strategy: where a share group with no position starts (its group config"
+          + " share.auto.offset.reset, set at start). Default: ${DEFAULT-VALUE}.")
+  String shareStart;
+
+  @Option(names = "--virtual-threads", description = "Worker and share strategies: virtual threads (Java 21+ runtime).")
   boolean virtualThreads;
 
   @Option(names = "--max-in-flight", defaultValue = "10000",
@@ -275,6 +287,9 @@ final class ConsumeCommand implements Callable<Integer> {
       workerConfig();
     } else if (strategy == Strategy.partition) {
       partitionConfig();
+    } else if (strategy == Strategy.share) {
+      refuseForShare();
+      shareEngine(engineConfig(probe, protocol, missing, errorPolicy, OpenTelemetry.noop(), parenting), r -> { });
     }
     OtelOptions.Telemetry telemetry = otel.open(err);
     try (telemetry; BrokerOption.Broker b = broker.open(err)) {
@@ -403,7 +418,7 @@ final class ConsumeCommand implements Callable<Integer> {
     if (instanceId != null) {
       b.instanceId(instanceId);
     }
-    if (settings.properties().containsKey("group.instance.id")) {
+    if (strategy != Strategy.share && settings.properties().containsKey("group.instance.id")) {
       throw new CliException("-p group.instance.id=... would give every consumer thread the same id:"
           + " use --instance-id ID (consumer i joins as ID-i)");
     }
@@ -427,6 +442,56 @@ final class ConsumeCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Options of the classic strategies that mean nothing to a share group: one line each, naming
+   * what a share group has instead.
+   */
+  private void refuseForShare() {
+    var parsed = spec.commandLine().getParseResult();
+    Map<String, String> instead = new LinkedHashMap<>();
+    instead.put("--ordering", "share groups give no order at all, not per partition, not per key: for"
+        + " key order use --strategy worker --ordering key, for partition order --strategy partition");
+    instead.put("--static-membership", "share groups have no static membership: members come and go"
+        + " without a rebalance");
+    instead.put("--instance-id", "share groups have no static membership: members come and go without a"
+        + " rebalance");
+    instead.put("--group-protocol", "a share consumer speaks the share group protocol");
+    instead.put("--assignor", "the broker assigns a share group's partitions; every member may get every partition");
+    instead.put("--commit-interval", "a share group has no offsets to commit: each batch's records are"
+        + " acknowledged when the last of them is done");
+    instead.put("--commit-every", "a share group has no offsets to commit: each batch's records are"
+        + " acknowledged when the last of them is done");
+    instead.put("--max-in-flight", "a share member holds one batch at a time: bound it with -p max.poll.records=N");
+    instead.put("--max-in-flight-per-partition", "a share member holds one batch at a time: bound it with"
+        + " -p max.poll.records=N");
+    instead.put("--drain-timeout", "a share group has no revoke to drain: a member that leaves releases"
+        + " its records");
+    for (Map.Entry<String, String> e : instead.entrySet()) {
+      if (parsed.hasMatchedOption(e.getKey())) {
+        throw new CliException(e.getKey() + " does not apply to --strategy share: " + e.getValue());
+      }
+    }
+  }
+
+  private ShareConfig shareConfig() {
+    try {
+      return ShareConfig.custom().members(threads).concurrency(concurrency).virtualThreads(virtualThreads)
+          .startFrom(shareStart).build();
+    } catch (io.kcp.core.InvalidSettingsException e) {
+      throw new CliException(e.getMessage().replace("startFrom", "--share-start")
+          .replace("members", "--threads").replace("concurrency", "--concurrency"));
+    }
+  }
+
+  private ShareStrategyEngine shareEngine(EngineConfig config, RecordHandler<String, String> handler) {
+    try {
+      return ShareStrategy.of(config, shareConfig(), handler);
+    } catch (io.kcp.core.InvalidSettingsException e) {
+      throw new CliException(e.getMessage().replace("ShareConfig.startFrom", "--share-start")
+          .replace("virtualThreads", "--virtual-threads").replace("staticMembership", "--static-membership"));
+    }
+  }
+
   private PartitionConfig partitionConfig() {
     return PartitionConfig.ofThreads(threads); // --threads is checked positive before
   }
@@ -440,6 +505,8 @@ final class ConsumeCommand implements Callable<Integer> {
         return SingleThreadConsumer.of(config, handler);
       case worker:
         return WorkerStrategy.of(config, workerConfig(), handler);
+      case share:
+        return shareEngine(config, handler);
       default:
         return PartitionStrategy.of(config, partitionConfig(), handler);
     }
@@ -454,7 +521,7 @@ final class ConsumeCommand implements Callable<Integer> {
       throws InterruptedException {
     long deadline = duration == null ? Long.MAX_VALUE : t0 + duration.toNanos();
     long idleNanos = untilIdle == null ? Long.MAX_VALUE : untilIdle.toNanos();
-    try (GroupLag lag = new GroupLag(bootstrap, group, topic)) {
+    try (GroupLag lag = new GroupLag(bootstrap, group, topic, strategy == Strategy.share)) {
       long lastHandled = 0;
       long lastPrint = t0;
       long printedHandled = 0;
@@ -520,7 +587,8 @@ final class ConsumeCommand implements Callable<Integer> {
     // busy time: from start until the last record was seen handled (to 0.1 s), not until the
     // drain was noticed or the engine closed
     double seconds = ((lastRecordNanos > t0 ? lastRecordNanos : System.nanoTime()) - t0) / 1e9;
-    int threadCount = strategy == Strategy.single ? 1 : strategy == Strategy.worker ? concurrency : threads;
+    int threadCount = strategy == Strategy.single ? 1
+        : strategy == Strategy.worker || strategy == Strategy.share ? concurrency : threads;
     String name = strategy == Strategy.worker ? "worker-" + ordering : strategy.name();
     // steady state: from the first sample that saw a record handled to the last that saw one move
     double steady = firstRecordNanos == 0 || lastRecordNanos <= firstRecordNanos ? 0
@@ -535,19 +603,37 @@ final class ConsumeCommand implements Callable<Integer> {
               + "\"seconds\":%.1f,\"records_per_second\":%.1f,\"commits\":%d,\"commit_failures\":%d,"
               + "\"restarts\":%d,\"retries\":%d,\"dead_lettered\":%d,\"state\":\"%s\","
               + "\"startup_ms\":%d,\"join_ms\":%d,\"steady_seconds\":%.3f,\"steady_records_per_second\":%.1f,"
-              + "\"peak_in_flight\":%d,\"peak_heap_mb\":%.1f,\"cpu_seconds\":%.2f}%n",
+              + "\"peak_in_flight\":%d,\"peak_heap_mb\":%.1f,\"cpu_seconds\":%.2f%s}%n",
           name, threadCount, m.recordsHandled(), m.recordsFailed(), seconds,
           m.recordsHandled() / seconds, m.commits(), m.commitFailures(), m.restarts(), m.retries(),
           m.deadLettered(), engine.state(), startupMs, joinMs, steady, steadyRate, peakInFlight,
-          peakHeapMb(), cpuSeconds());
+          peakHeapMb(), cpuSeconds(), shareJson(engine));
     } else {
       out.printf(Locale.ROOT, "%s strategy, %d thread(s)/worker(s): handled %,d records in %.1f s (%,.0f rec/s);"
               + " %,d commits (avg %.1f ms), %d failed attempts, %d retries, %d dead-lettered, %d restarts%n",
           name, threadCount, m.recordsHandled(), seconds, m.recordsHandled() / seconds,
           m.commits(), m.commitLatencyAvgMillis(), m.recordsFailed(), m.retries(), m.deadLettered(),
           m.restarts());
+      if (engine instanceof ShareStrategyEngine se) {
+        ShareMetrics sm = se.shareMetrics();
+        out.printf(Locale.ROOT, "share group %s, %d member(s): acknowledged %,d ACCEPT, %,d RELEASE, %,d REJECT;"
+                + " %,d lock renewals; %,d redelivered records%n",
+            group, se.members(), sm.accepted(), sm.released(), sm.rejected(), sm.renewed(), sm.redelivered());
+      }
     }
     out.flush();
+  }
+
+  /** The share engine's acknowledgement counts as extra JSON keys ("" for the other strategies). */
+  private static String shareJson(ConsumerEngine engine) {
+    if (!(engine instanceof ShareStrategyEngine se)) {
+      return "";
+    }
+    ShareMetrics sm = se.shareMetrics();
+    return String.format(Locale.ROOT, ",\"members\":%d,\"accepted\":%d,\"released\":%d,\"rejected\":%d,"
+            + "\"renewed\":%d,\"redelivered\":%d,\"acknowledgement_failures\":%d",
+        se.members(), sm.accepted(), sm.released(), sm.rejected(), sm.renewed(), sm.redelivered(),
+        sm.acknowledgementFailures());
   }
 
   /** The most heap the JVM's heap pools held at once since it started (their peak usage, summed). */

@@ -17,17 +17,38 @@ final class GroupLag implements AutoCloseable {
   private final ConsumerLag lag;
   private final String group;
   private final String topic;
+  /** Whether to ask for a share group's lag (a share group is only listed once a member joined). */
+  private final boolean share;
 
   GroupLag(String bootstrapServers, String group, String topic) {
+    this(bootstrapServers, group, topic, false);
+  }
+
+  /** With {@code share}, the group is read as a share group once it is listed as one. */
+  GroupLag(String bootstrapServers, String group, String topic, boolean share) {
+    this.share = share;
     this.lag = ConsumerLag.builder().bootstrapServers(bootstrapServers)
         .property("client.id", "kcp-consume-lag").timeout(CALL_TIMEOUT).timeLag(false).build();
     this.group = group;
     this.topic = topic;
   }
 
-  /** Total lag of the group on the topic, or -1 when the cluster did not answer in time. */
+  /**
+   * Total lag of the group on the topic, or -1 when the cluster did not answer in time. For a share
+   * group: the broker's share-partition lag (records past the start offset not yet acknowledged).
+   */
   long total() {
     try {
+      // a classic group never turns into a share group, but a share group is only listed once a
+      // member joined: ask until it is
+      java.util.Optional<io.kcp.lag.ShareGroupLag> s = share ? lag.shareGroup(group) : java.util.Optional.empty();
+      if (s.isPresent()) {
+        var rows = s.get().partitions().stream().filter(p -> p.topic().equals(topic)).toList();
+        if (rows.isEmpty()) {
+          return -1; // its partitions have no start offset yet: nothing is known
+        }
+        return rows.stream().mapToLong(p -> p.lag() < 0 ? p.logEndOffset() - p.startOffset() : p.lag()).sum();
+      }
       return lag.snapshot(group, Set.of(topic)).partitions().stream()
           .filter(p -> p.topic().equals(topic))
           .mapToLong(PartitionLag::lagOrWholeLog)

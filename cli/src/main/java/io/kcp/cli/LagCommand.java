@@ -46,6 +46,15 @@ final class LagCommand implements Callable<Integer> {
     lag.check(spec, "kcp lag");
     Checks.positive("--samples", samples);
     String bootstrap = lag.bootstrap("kcp lag");
+    try (ConsumerLag source = lag.open(bootstrap)) {
+      java.util.Optional<io.kcp.lag.ShareGroupLag> share = source.shareGroup(lag.group);
+      if (share.isPresent()) { // no committed offsets: say what lag is for a share group instead
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? ShareLagTable.json(share.get()) + "\n" : ShareLagTable.render(share.get()));
+        out.flush();
+        return 0;
+      }
+    }
     try (ConsumerLag source = lag.open(bootstrap);
         LagMonitor monitor = lag.monitor(source, samples).build()) {
       LagReport r = null;

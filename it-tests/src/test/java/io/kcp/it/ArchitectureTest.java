@@ -29,12 +29,13 @@ class ArchitectureTest {
           "core", Set.of(),
           "worker", Set.of("core"),
           "partition", Set.of("core"),
+          "share", Set.of("core"),
           "lag", Set.of(),
           "deploy", Set.of("core", "lag", "audit"),
           "audit", Set.of("core"),
           "sandbox", Set.of("audit"),
           "bench", Set.of("core", "audit", "sandbox"),
-          "cli", Set.of("core", "worker", "partition", "lag", "deploy", "audit", "sandbox"));
+          "cli", Set.of("core", "worker", "partition", "share", "lag", "deploy", "audit", "sandbox"));
 
   static JavaClasses classes;
 
@@ -61,7 +62,7 @@ class ArchitectureTest {
   void importsEveryModuleThatHasCode() {
     // guards the rules below against passing on an empty import
     org.assertj.core.api.Assertions.assertThat(classes.stream().map(ArchitectureTest::module))
-        .contains("core", "audit", "sandbox", "cli");
+        .contains("core", "audit", "sandbox", "cli", "share");
   }
 
   @Test

@@ -91,6 +91,18 @@ public final class ConsumerLag implements AutoCloseable {
   }
 
   /**
+   * The lag of a share group (KIP-932), or empty when {@code group} is not one. A share group has
+   * no committed offset, so {@link #snapshot} does not apply to it; this is what the broker tells
+   * instead: each partition's start offset and the records past it not yet acknowledged.
+   *
+   * @throws LagException when the cluster does not answer in time
+   */
+  public java.util.Optional<ShareGroupLag> shareGroup(String group) {
+    requireNonNull(group, "group");
+    return reader.readShare(group);
+  }
+
+  /**
    * The ids of every consumer group the cluster knows (classic and KIP-848), sorted.
    *
    * @throws LagException when the cluster does not answer in time

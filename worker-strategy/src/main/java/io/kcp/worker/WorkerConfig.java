@@ -1,7 +1,7 @@
 package io.kcp.worker;
 
+import io.kcp.core.spi.Workers;
 import io.kcp.core.InvalidSettingsException;
-import io.kcp.worker.internal.Workers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

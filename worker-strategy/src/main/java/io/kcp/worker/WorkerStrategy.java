@@ -1,10 +1,10 @@
 package io.kcp.worker;
 
+import io.kcp.core.spi.Workers;
 import io.kcp.core.EngineConfig;
 import io.kcp.core.RecordHandler;
 import io.kcp.core.spi.DecodingHandler;
 import io.kcp.core.spi.PollLoopSpec;
-import io.kcp.worker.internal.Workers;
 import io.kcp.worker.wiring.WorkerWiring;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Deserializer;

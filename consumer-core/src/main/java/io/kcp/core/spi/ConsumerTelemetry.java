@@ -82,6 +82,7 @@ public final class ConsumerTelemetry {
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
   static final AttributeKey<Boolean> SYNC = AttributeKey.booleanKey("kcp.commit.sync");
   static final AttributeKey<List<String>> OFFSETS = AttributeKey.stringArrayKey("kcp.commit.offsets");
+  static final AttributeKey<List<String>> ACKNOWLEDGEMENTS = AttributeKey.stringArrayKey("kcp.acknowledgements");
 
   private static final TextMapGetter<Headers> HEADERS =
       new TextMapGetter<>() {
@@ -312,6 +313,29 @@ public final class ConsumerTelemetry {
       return c != 0 ? c : Integer.compare(a.getKey().partition(), b.getKey().partition());
     });
     return list;
+  }
+
+  /**
+   * Starts the span of one acknowledgement of a share group's records: a {@code settle} operation
+   * named {@code acknowledge <topic>}, with how many records of each type it settles (e.g. {@code
+   * ACCEPT=498, RELEASE=2}). End it with {@link #endCommit}.
+   */
+  public Span startAcknowledge(String topic, Map<String, Integer> countsByType) {
+    if (!enabled) {
+      return Span.getInvalid();
+    }
+    SpanBuilder b = tracer.spanBuilder("acknowledge " + topic)
+        .setSpanKind(SpanKind.CLIENT)
+        .setNoParent()
+        .setAttribute(SYSTEM, "kafka")
+        .setAttribute(OPERATION_TYPE, "settle")
+        .setAttribute(OPERATION_NAME, "acknowledge")
+        .setAttribute(GROUP, group)
+        .setAttribute(DESTINATION, topic);
+    List<String> summary = new ArrayList<>();
+    countsByType.forEach((type, n) -> summary.add(type + "=" + n));
+    b.setAttribute(ACKNOWLEDGEMENTS, summary);
+    return b.startSpan();
   }
 
   /** Ends a commit's span with its outcome and records its latency. */

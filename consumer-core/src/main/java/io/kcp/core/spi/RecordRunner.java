@@ -208,6 +208,19 @@ public final class RecordRunner implements AutoCloseable {
    * @param state null for the first attempt, else the state from the previous outcome
    */
   public Outcome run(ConsumerRecord<byte[], byte[]> raw, RetryState state) {
+    return run(raw, state, 1);
+  }
+
+  /**
+   * {@link #run(ConsumerRecord, RetryState)} for a record the broker delivers again by itself (a
+   * share group): a first attempt ({@code state == null}) is numbered {@code delivery}, the
+   * broker's delivery count, in the span and the breaker's accounting. A {@link Kind#RETRY}
+   * outcome then means "deliver it again", and {@link #giveUp} ends the record when the deliveries
+   * are spent.
+   *
+   * @param delivery the broker's delivery count of the record, from 1
+   */
+  public Outcome run(ConsumerRecord<byte[], byte[]> raw, RetryState state, int delivery) {
     boolean trial = false;
     if (breaker != null) {
       if (!breaker.tryAcquirePermission()) {
@@ -218,7 +231,7 @@ public final class RecordRunner implements AutoCloseable {
     // the breaker hears a record's first failure (and every trial), not its retries: one
     // poison record failing again and again is not a failing downstream
     boolean feedFailure = state == null || trial;
-    int attempt = state == null ? 1 : state.attempts + 1;
+    int attempt = state == null ? Math.max(1, delivery) : state.attempts + 1;
     attempts.incrementAndGet();
     TopicPartition tp = new TopicPartition(raw.topic(), raw.partition());
     Span span = telemetry.startProcess(raw, attempt);
@@ -289,6 +302,23 @@ public final class RecordRunner implements AutoCloseable {
       telemetry.endProcess(span, tp, nanos, null);
       return Outcome.DONE;
     }
+  }
+
+  /**
+   * Ends a record whose deliveries are spent (a share group's): writes it to the dead-letter
+   * topic with {@code error} and {@code attempts}.
+   *
+   * @return {@link Kind#DEAD_LETTERED}; {@link Kind#FAILED} if the policy has no dead-letter topic
+   *     or the write failed
+   */
+  public Outcome giveUp(ConsumerRecord<byte[], byte[]> raw, Throwable error, int attempts) {
+    long now = System.currentTimeMillis();
+    return deadLetter(raw, new TopicPartition(raw.topic(), raw.partition()), error, attempts, now, now, "handler");
+  }
+
+  /** Whether the policy writes records that failed for good to a dead-letter topic. */
+  public boolean deadLettersEnabled(String topic) {
+    return deadLetters.enabled(topic);
   }
 
   /** A failing JVM, not a failing record: everything but a stack overflow among the VM errors. */

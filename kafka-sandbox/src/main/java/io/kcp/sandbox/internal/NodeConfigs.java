@@ -109,6 +109,12 @@ public final class NodeConfigs {
     p.setProperty("share.coordinator.state.topic.num.partitions", partitions);
     // the first consumer joining a group is not held back 3 s waiting for more members
     p.setProperty("group.initial.rebalance.delay.ms", "0");
+    // share groups ready to use: a member gets its first records after ~2.5 s instead of ~6 s, and a
+    // group may set a record lock as short as 1 s (share.record.lock.duration.ms) to show a crash's
+    // records coming back, or a lock renewal, within a test's time
+    p.setProperty("group.share.heartbeat.interval.ms", "1000");
+    p.setProperty("group.share.min.heartbeat.interval.ms", "500");
+    p.setProperty("group.share.min.record.lock.duration.ms", "1000");
     // the log cleaner's dedupe buffer defaults to 128 MiB; a sandbox does not need it
     p.setProperty("log.cleaner.dedupe.buffer.size", "8388608");
   }

@@ -4,6 +4,7 @@ import io.kcp.lag.LagException;
 import io.kcp.lag.LagSnapshot;
 import io.kcp.lag.PartitionLag;
 import io.kcp.lag.PartitionOwner;
+import io.kcp.lag.ShareGroupLag;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,8 +25,11 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ShareGroupDescription;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
@@ -133,6 +137,38 @@ public final class AdminLagReader {
       Thread.currentThread().interrupt();
       throw new LagException("interrupted while reading lag from " + cluster, e);
     }
+  }
+
+  /**
+   * The share group's lag, or empty when {@code group} is not a share group: start offset, log end
+   * offset and the broker's share-partition lag per partition (listGroups + describeShareGroups +
+   * listShareGroupOffsets + listOffsets).
+   */
+  public Optional<ShareGroupLag> readShare(String group) {
+    Collection<GroupListing> shares = get(admin.listGroups(ListGroupsOptions.forShareGroups()).all(), group);
+    if (shares.stream().noneMatch(g -> g.groupId().equals(group))) {
+      return Optional.empty();
+    }
+    ShareGroupDescription d = get(admin.describeShareGroups(List.of(group)).describedGroups().get(group), group);
+    Map<TopicPartition, SharePartitionOffsetInfo> infos = get(admin.listShareGroupOffsets(
+        Map.of(group, new ListShareGroupOffsetsSpec())).partitionsToOffsetInfo(group), group);
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    infos.forEach((tp, info) -> {
+      if (info != null) {
+        latest.put(tp, OffsetSpec.latest());
+      }
+    });
+    Map<TopicPartition, ListOffsetsResultInfo> ends =
+        latest.isEmpty() ? Map.of() : get(admin.listOffsets(latest).all(), group);
+    List<ShareGroupLag.SharePartitionLag> rows = new ArrayList<>();
+    for (TopicPartition tp : latest.keySet()) {
+      SharePartitionOffsetInfo info = infos.get(tp);
+      rows.add(new ShareGroupLag.SharePartitionLag(tp.topic(), tp.partition(), info.startOffset(),
+          ends.get(tp).offset(), info.lag().orElse(-1L)));
+    }
+    rows.sort(Comparator.comparing(ShareGroupLag.SharePartitionLag::topic)
+        .thenComparingInt(ShareGroupLag.SharePartitionLag::partition));
+    return Optional.of(new ShareGroupLag(group, d.groupState().name(), d.members().size(), rows));
   }
 
   /** The ids of every consumer group the cluster knows, sorted. */

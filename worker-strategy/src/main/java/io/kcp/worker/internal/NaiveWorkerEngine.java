@@ -1,5 +1,6 @@
 package io.kcp.worker.internal;
 
+import io.kcp.core.spi.Workers;
 import io.kcp.core.ConsumerFactory;
 import io.kcp.core.EngineConfig;
 import io.kcp.core.EngineMetrics;

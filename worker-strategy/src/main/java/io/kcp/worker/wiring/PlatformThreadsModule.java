@@ -1,9 +1,9 @@
 package io.kcp.worker.wiring;
 
+import io.kcp.core.spi.Workers;
 import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.IntoMap;
-import io.kcp.worker.internal.Workers;
 
 /** Workers on a fixed pool of platform threads. */
 @Module

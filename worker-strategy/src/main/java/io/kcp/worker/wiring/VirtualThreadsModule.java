@@ -1,9 +1,9 @@
 package io.kcp.worker.wiring;
 
+import io.kcp.core.spi.Workers;
 import dagger.Module;
 import dagger.Provides;
 import dagger.multibindings.IntoMap;
-import io.kcp.worker.internal.Workers;
 
 /** Workers on virtual threads, a thread per record, bounded by the engine (Java 21+). */
 @Module

@@ -1,5 +1,6 @@
 package io.kcp.worker.wiring;
 
+import io.kcp.core.spi.Workers;
 import dagger.Module;
 import dagger.Provides;
 import io.kcp.core.ConsumerFactory;
@@ -17,7 +18,6 @@ import io.kcp.worker.WorkerStrategyEngine;
 import io.kcp.worker.internal.Dispatcher;
 import io.kcp.worker.internal.NaiveWorkerEngine;
 import io.kcp.worker.internal.WorkerEngine;
-import io.kcp.worker.internal.Workers;
 import jakarta.inject.Provider;
 import java.util.Map;
 

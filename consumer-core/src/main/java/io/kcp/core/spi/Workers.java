@@ -1,4 +1,4 @@
-package io.kcp.worker.internal;
+package io.kcp.core.spi;
 
 import java.lang.reflect.Method;
 import java.util.concurrent.ExecutorService;
@@ -7,7 +7,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Where the workers come from: a pool of platform threads, or a virtual thread per record where
+ * Where a strategy's workers come from: a pool of platform threads, or a virtual thread per record where
  * the runtime has them (Java 21+). One of the engine's parts with a real alternative, so it is an
  * interface the wiring binds per {@code WorkerConfig.virtualThreads()}.
  */
