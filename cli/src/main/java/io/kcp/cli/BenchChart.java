@@ -22,6 +22,9 @@ final class BenchChart {
     }
     Map<String, Map<Long, List<Double>>> byArm = new TreeMap<>();
     for (BenchCommand.Row r : rows) {
+      if (r.arm().startsWith(BenchCommand.SHARE_SCALING)) {
+        continue; // one latency, another topic: a table of its own, not a line here
+      }
       byArm.computeIfAbsent(r.arm(), k -> new TreeMap<>()).computeIfAbsent(r.latencyMs(), k -> new ArrayList<>())
           .add(r.recordsPerSecond());
     }

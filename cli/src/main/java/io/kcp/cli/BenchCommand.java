@@ -54,6 +54,7 @@ final class BenchCommand implements Callable<Integer> {
     ARMS.put("worker-unordered", List.of("--strategy", "worker", "--ordering", "unordered"));
     ARMS.put("worker-naive", List.of("--strategy", "worker", "--ordering", "naive"));
     ARMS.put("worker-key-vt", List.of("--strategy", "worker", "--ordering", "key", "--virtual-threads"));
+    ARMS.put("share", List.of("--strategy", "share")); // a share group: --partitions members, no order
     ARMS.put("pc-key", List.of("KEY")); // Confluent Parallel Consumer, from the bench module
     ARMS.put("pc-unordered", List.of("UNORDERED"));
   }
@@ -91,7 +92,7 @@ final class BenchCommand implements Callable<Integer> {
   int vtConcurrency;
 
   @Option(names = "--arms", defaultValue = "raw,raw-unaudited,partition,worker-key,worker-partition,worker-unordered,"
-      + "worker-naive,worker-key-vt,pc-key,pc-unordered",
+      + "worker-naive,worker-key-vt,share,pc-key,pc-unordered",
       split = ",", description = "Arms to run, comma-separated. Default: ${DEFAULT-VALUE}.")
   List<String> arms;
 
@@ -102,6 +103,14 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as a JSON array to FILE.")
   Path jsonFile;
+
+  @Option(names = "--share-members", defaultValue = "1,2,4,8", split = ",",
+      description = "With the share arm and a handler latency above 0: the member-scaling runs — one partition,"
+          + " this many share members (16 workers each) at the first latency above 0. Default: ${DEFAULT-VALUE}.")
+  List<Integer> shareMembers;
+
+  /** Workers per member in the share member-scaling runs. */
+  static final int SHARE_WORKERS_PER_MEMBER = 16;
 
   @Option(names = "--e2e-rate", defaultValue = "20000", paramLabel = "RECORDS_PER_S",
       description = "After each audited arm's drain, a second run of it under live traffic at this rate (or half"
@@ -124,6 +133,9 @@ final class BenchCommand implements Callable<Integer> {
     Checks.positive("--vt-concurrency", vtConcurrency);
     Checks.positive("--repeat", repeat);
     Checks.positive("--e2e-seconds", e2eSeconds);
+    for (int m : shareMembers) {
+      Checks.positive("--share-members", m);
+    }
     if (e2eRate < 0) {
       throw new CliException("--e2e-rate must be 0 (no latency run) or more, was " + e2eRate);
     }
@@ -166,6 +178,7 @@ final class BenchCommand implements Callable<Integer> {
           "arm", "run", "latency", "records", "records/s", "join_ms", "cpu_s", "heap_mb", "in_flight",
           "lost", "dup", "order", "");
       out.flush();
+      topicPartitions = partitions;
       for (Duration latency : latencies) {
         Map<String, String> topics = new LinkedHashMap<>();
         for (int run = 1; run <= repeat; run++) {
@@ -196,6 +209,29 @@ final class BenchCommand implements Callable<Integer> {
             }
           }
         }
+      }
+      Duration slow = latencies.stream().filter(l -> !l.isZero()).findFirst().orElse(null);
+      if (slow != null && arms.contains("share") && !shareMembers.isEmpty()) {
+        // the thing only a share group does: more members than partitions, all of them working
+        topicPartitions = 1;
+        for (int run = 1; run <= repeat; run++) {
+          for (int m : shareMembers) {
+            String arm = SHARE_SCALING + m + "m";
+            long n = recordsFor(arm, slow);
+            String topic = "kcp-bench-" + arm + "-" + Long.toHexString(System.nanoTime());
+            err.printf("producing %,d records over %,d keys to %s (1 partition)%n", n, keys, topic);
+            err.flush();
+            Workload.builder(b.bootstrapServers(), topic).partitions(1).records(n).keys(keys).run();
+            try {
+              rows.add(runArm(b.bootstrapServers(), topic, arm, slow, n, run, work, out, err));
+            } catch (CliException e) {
+              failures.add(arm + " run " + run + ": " + e.getMessage());
+              out.printf(Locale.ROOT, "%-17s %4d %4d ms  FAILED (%s)%n", arm, run, slow.toMillis(), e.getMessage());
+              out.flush();
+            }
+          }
+        }
+        topicPartitions = partitions;
       }
       out.print(summary(rows));
       out.flush();
@@ -314,9 +350,26 @@ final class BenchCommand implements Callable<Integer> {
     return Math.max(500, Math.min(records, Math.round(ceiling * armSeconds)));
   }
 
+  /** Partitions of the topic the arms run on now (1 in the share scaling runs). */
+  private int topicPartitions;
+
+  /** Consumer threads (share members) of an arm: one per partition, or the scaling run's members. */
+  int threadsOf(String arm) {
+    return arm.startsWith(SHARE_SCALING) ? membersOf(arm) : partitions;
+  }
+
+  /** The members of a share scaling arm, from its name ({@code share-1p-<m>m}). */
+  static int membersOf(String arm) {
+    return Integer.parseInt(arm.substring(SHARE_SCALING.length(), arm.length() - 1));
+  }
+
+  /** Arm name prefix of the share member-scaling runs: one partition, m members. */
+  static final String SHARE_SCALING = "share-1p-";
+
   /** Records an arm can handle at once. */
   int concurrencyOf(String arm) {
-    return arm.startsWith("raw") ? 1
+    return arm.startsWith(SHARE_SCALING) ? SHARE_WORKERS_PER_MEMBER * membersOf(arm)
+        : arm.startsWith("raw") ? 1
         : arm.equals("partition") || arm.equals("worker-partition") ? partitions
         : arm.equals("worker-key-vt") ? vtConcurrency : concurrency;
   }
@@ -488,22 +541,16 @@ final class BenchCommand implements Callable<Integer> {
     return new Live(rate, l);
   }
 
-  /** Waits until the arm's group is stable with every partition of its topic assigned. */
+  /**
+   * Waits until the arm's group is stable with every partition of its topic assigned: for a share
+   * group, every member in and every partition assigned to one at least.
+   */
   private void awaitJoined(org.apache.kafka.clients.admin.Admin admin, String group, Process p, String arm)
       throws InterruptedException {
     long deadline = System.nanoTime() + LIVE_JOIN_TIMEOUT.toNanos();
-    while (true) {
+    while (!joined(admin, group, arm)) {
       if (!p.isAlive()) {
         throw new CliException("arm " + arm + " exited (" + p.exitValue() + ") before it joined its group");
-      }
-      try {
-        var d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
-        int assigned = d.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum();
-        if (d.groupState() == org.apache.kafka.common.GroupState.STABLE && assigned == partitions) {
-          return;
-        }
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        // not there yet: ask again
       }
       if (System.nanoTime() - deadline > 0) {
         p.destroyForcibly();
@@ -513,21 +560,40 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  private boolean joined(org.apache.kafka.clients.admin.Admin admin, String group, String arm)
+      throws InterruptedException {
+    try {
+      if (arm.startsWith("share")) {
+        var d = admin.describeShareGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+        java.util.Set<org.apache.kafka.common.TopicPartition> covered = new java.util.HashSet<>();
+        d.members().forEach(m -> covered.addAll(m.assignment().topicPartitions()));
+        return d.groupState() == org.apache.kafka.common.GroupState.STABLE && d.members().size() == threadsOf(arm)
+            && covered.size() == topicPartitions;
+      }
+      var d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+      int assigned = d.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum();
+      return d.groupState() == org.apache.kafka.common.GroupState.STABLE && assigned == topicPartitions;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return false; // not there yet: ask again
+    }
+  }
+
   private List<String> consumeCommand(String java, String bootstrap, String topic, String group, String arm,
       Duration latency, Path audit, List<String> until) {
     List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g",
         "-cp", System.getProperty("java.class.path"), Kcp.class.getName(), "consume",
         "-b", bootstrap, "--topic", topic, "--group", group,
         "--handler-latency", latency.toMillis() + "ms",
-        "--json", "--threads", String.valueOf(partitions),
+        "--json", "--threads", String.valueOf(threadsOf(arm)),
         "--concurrency", String.valueOf(concurrencyOf(arm))));
     cmd.addAll(until);
     if (audit != null) {
       cmd.addAll(List.of("--audit", audit.toString(), "--audit-buffered"));
     }
-    cmd.addAll(ARMS.get(arm));
-    if (!latency.isZero()) {
-      // a rebalance waits for each member's batch: keep batches short for slow handlers
+    cmd.addAll(ARMS.get(arm.startsWith(SHARE_SCALING) ? "share" : arm));
+    if (!latency.isZero() && !arm.startsWith("share")) {
+      // a rebalance waits for each member's batch: keep batches short for slow handlers (a share
+      // member has no rebalance to wait for, and its batch is what keeps its workers busy)
       cmd.addAll(List.of("-p", "max.poll.records=20"));
     }
     return cmd;
