@@ -487,7 +487,8 @@ final class ConsumeCommand implements Callable<Integer> {
     try {
       return ShareStrategy.of(config, shareConfig(), handler);
     } catch (io.kcp.core.InvalidSettingsException e) {
-      throw new CliException(e.getMessage().replace("ShareConfig.startFrom", "--share-start")
+      throw new CliException(e.getMessage()
+          .replace("ShareConfig.startFrom(\"earliest\" or \"latest\")", "--share-start earliest|latest")
           .replace("virtualThreads", "--virtual-threads").replace("staticMembership", "--static-membership"));
     }
   }

@@ -45,7 +45,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * both strategies and both ways of relating to the producer's context: one {@code process <topic>}
  * span per attempt with the messaging attributes, child of (or only linked to) the producer span
  * from the record's {@code traceparent}, current inside the handler; a failed attempt with
- * {@code error.type} and the retry as attempt 2; one {@code commit <topic>} span per commit.
+ * {@code error.type} and the retry as attempt 2; one {@code commit <topic>} span per commit; for a
+ * share group, the broker's delivery count as the attempt and an {@code acknowledge <topic>} settle
+ * span per batch.
  */
 @ExtendWith(SharedBroker.class)
 class TracingBrokerTest {
@@ -192,6 +194,67 @@ class TracingBrokerTest {
     assertThat(consumed).isGreaterThanOrEqualTo(RECORDS); // a rebalance may deliver a record twice
     assertThat(retries).isEqualTo(failures);
     assertThat(byName).containsKeys("kcp.consumer.commit.duration", "kcp.consumer.in_flight");
+    otel.close();
+  }
+
+  @org.junit.jupiter.api.Test
+  void aShareGroupsSpansCarryTheDeliveryCountAndItsAcknowledgementsAreSettleSpans(KafkaSandbox kafka) {
+    String topic = SharedBroker.uniqueName("traced-share");
+    String group = SharedBroker.uniqueName("traced-share-group");
+    int records = 100;
+    Workload.builder(kafka.bootstrapServers(), topic).partitions(2).records(records).keys(10).traceparent(true).run();
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+        .build();
+    Set<String> failedOnce = ConcurrentHashMap.newKeySet();
+    Set<String> handled = ConcurrentHashMap.newKeySet();
+    io.kcp.share.ShareStrategyEngine engine = io.kcp.share.ShareStrategy.of(
+        io.kcp.core.EngineConfig.custom(ConsumerSettings.builder().bootstrapServers(kafka.bootstrapServers())
+            .groupId(group).topics(topic).build()).openTelemetry(otel).build(),
+        io.kcp.share.ShareConfig.custom().members(1).concurrency(4).startFrom("earliest").build(), r -> {
+          if (r.offset() == 5 && failedOnce.add(r.partition() + "/" + r.offset())) {
+            throw new IllegalStateException("first delivery fails");
+          }
+          handled.add(r.partition() + "/" + r.offset());
+        });
+    engine.start();
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> engine.shareMetrics().accepted() == records);
+    } finally {
+      engine.close(Duration.ofSeconds(10));
+    }
+    otel.getSdkTracerProvider().forceFlush();
+    List<SpanData> process = spans.getFinishedSpanItems().stream()
+        .filter(sp -> sp.getName().startsWith("process")).collect(Collectors.toList());
+    List<SpanData> acks = spans.getFinishedSpanItems().stream()
+        .filter(sp -> sp.getName().startsWith("acknowledge")).collect(Collectors.toList());
+    assertThat(failedOnce).hasSize(2);
+    assertThat(process).hasSize(records + 2);
+    for (String failed : failedOnce) { // delivered twice: attempts 1 and 2 are the broker's delivery counts
+      String[] po = failed.split("/");
+      assertThat(process).filteredOn(sp -> sp.getAttributes().get(PARTITION).equals(po[0])
+              && sp.getAttributes().get(OFFSET) == Long.parseLong(po[1]))
+          .extracting(sp -> sp.getAttributes().get(ATTEMPT)).containsExactlyInAnyOrder(1L, 2L);
+    }
+    long accepted = 0;
+    long released = 0;
+    for (SpanData a : acks) {
+      assertThat(a.getName()).isEqualTo("acknowledge " + topic);
+      assertThat(a.getKind()).isEqualTo(SpanKind.CLIENT);
+      assertThat(a.getAttributes().get(OP_TYPE)).isEqualTo("settle");
+      assertThat(a.getAttributes().get(OP_NAME)).isEqualTo("acknowledge");
+      assertThat(a.getAttributes().get(GROUP)).isEqualTo(group);
+      for (String c : a.getAttributes().get(AttributeKey.stringArrayKey("kcp.acknowledgements"))) {
+        long n = Long.parseLong(c.substring(c.indexOf('=') + 1));
+        accepted += c.startsWith("ACCEPT=") ? n : 0;
+        released += c.startsWith("RELEASE=") ? n : 0;
+      }
+    }
+    assertThat(accepted).isEqualTo(records);
+    assertThat(released).isEqualTo(2);
+    assertThat(handled).hasSize(records);
     otel.close();
   }
 }

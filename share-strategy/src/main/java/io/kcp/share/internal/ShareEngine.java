@@ -61,6 +61,8 @@ public final class ShareEngine implements ShareStrategyEngine {
   private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   /** The same while renewals are out: the client hands renewed records back only through a poll. */
   private static final long RENEW_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  /** The longest a batch's acknowledgement may take before the member goes on (and warns). */
+  private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
   /** The lock time assumed when the consumer does not say (the broker's default). */
   private static final long DEFAULT_LOCK_MS = 30_000;
   /** The engine a worker thread is running a record for: a handler's close() must not wait. */
@@ -270,7 +272,7 @@ public final class ShareEngine implements ShareStrategyEngine {
           .orElse(DEFAULT_LOCK_MS));
       long renewAt = clock.nanoTime() + lockNanos / 2;
       long renewGiveUp = 0;
-      long deadline = Long.MAX_VALUE; // set when the engine stops: how long running records may take
+      long deadline = 0; // once the engine stops: until when running records may finish
       while (pending > 0) {
         long now = clock.nanoTime();
         if (life.stopRequested() && !batch.cancelled) {
@@ -284,7 +286,7 @@ public final class ShareEngine implements ShareStrategyEngine {
           }
           waiting.clear();
         }
-        if (now - deadline >= 0) {
+        if (batch.cancelled && now - deadline >= 0) {
           LOG.warn("{}: {} record(s) still running at the close timeout; they are not acknowledged and the"
               + " broker delivers them again", thread.getName(), pending);
           break;
@@ -319,7 +321,7 @@ public final class ShareEngine implements ShareStrategyEngine {
             }
           }
         }
-        long next = Math.min(renewAt, deadline);
+        long next = batch.cancelled && deadline - renewAt < 0 ? deadline : renewAt;
         for (int i = 0; i < waiting.size(); i++) {
           Item w = waiting.get(i);
           if (w.dueNanos - now <= 0 && !runner.breakerOpen()) {
@@ -404,7 +406,7 @@ public final class ShareEngine implements ShareStrategyEngine {
       KafkaException first = null;
       try {
         Map<TopicIdPartition, Optional<KafkaException>> result = c.commitSync(
-            life.stopRequested() ? life.closeTimeout() : config.startupTimeout());
+            life.stopRequested() ? life.closeTimeout() : SETTLE_TIMEOUT);
         for (Map.Entry<TopicIdPartition, Optional<KafkaException>> e : result.entrySet()) {
           if (e.getValue().isPresent()) {
             ackFailures.incrementAndGet();

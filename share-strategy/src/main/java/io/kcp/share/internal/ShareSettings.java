@@ -22,8 +22,8 @@ public final class ShareSettings {
 
   static {
     REFUSED.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-        "a share group's start is its group config share.auto.offset.reset: use ShareConfig.startFrom"
-            + " (kcp consume --share-start earliest|latest)");
+        "a share group's start is its group config share.auto.offset.reset: set it with"
+            + " ShareConfig.startFrom(\"earliest\" or \"latest\")");
     REFUSED.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
         "a share group has no offsets to commit: the engine acknowledges each record after its handler"
             + " (ACCEPT, RELEASE to retry, REJECT to give up)");
