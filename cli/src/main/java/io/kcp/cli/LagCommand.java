@@ -1,6 +1,7 @@
 package io.kcp.cli;
 
 import io.kcp.lag.ConsumerLag;
+import io.kcp.lag.LagException;
 import io.kcp.lag.LagJson;
 import io.kcp.lag.LagMonitor;
 import io.kcp.lag.LagReport;
@@ -46,15 +47,6 @@ final class LagCommand implements Callable<Integer> {
     lag.check(spec, "kcp lag");
     Checks.positive("--samples", samples);
     String bootstrap = lag.bootstrap("kcp lag");
-    try (ConsumerLag source = lag.open(bootstrap)) {
-      java.util.Optional<io.kcp.lag.ShareGroupLag> share = source.shareGroup(lag.group);
-      if (share.isPresent()) { // no committed offsets: say what lag is for a share group instead
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? ShareLagTable.json(share.get()) + "\n" : ShareLagTable.render(share.get()));
-        out.flush();
-        return 0;
-      }
-    }
     try (ConsumerLag source = lag.open(bootstrap);
         LagMonitor monitor = lag.monitor(source, samples).build()) {
       LagReport r = null;
@@ -62,7 +54,21 @@ final class LagCommand implements Callable<Integer> {
         if (i > 0) {
           TimeUnit.MILLISECONDS.sleep(interval.toMillis());
         }
-        r = lag.observe(monitor);
+        try {
+          r = lag.observe(monitor);
+        } catch (CliException e) {
+          // not a consumer group: a share group commits no offsets, so say what lag is there instead
+          boolean notFound = e.getCause() instanceof LagException le && le.isGroupNotFound();
+          java.util.Optional<io.kcp.lag.ShareGroupLag> share =
+              notFound ? source.shareGroup(lag.group) : java.util.Optional.empty();
+          if (share.isEmpty()) {
+            throw e;
+          }
+          PrintWriter out = spec.commandLine().getOut();
+          out.print(json ? ShareLagTable.json(share.get()) + "\n" : ShareLagTable.render(share.get()));
+          out.flush();
+          return 0;
+        }
       }
       PrintWriter out = spec.commandLine().getOut();
       out.print(json ? LagJson.toJson(r) + "\n" : LagTable.render(r, null));

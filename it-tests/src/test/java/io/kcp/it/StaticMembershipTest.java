@@ -69,6 +69,9 @@ class StaticMembershipTest {
       for (int i = 0; i < 3; i++) { // a rolling restart, each instance with its own id
         PartitionStrategyEngine old = running[i];
         await().atMost(Duration.ofSeconds(60)).until(() -> old.metrics().recordsHandled() >= 500);
+        // restart a steady group, as a rollout does: not while its first members are still
+        // joining (a close during that rebalance cannot commit, and what it finished comes again)
+        await().atMost(Duration.ofSeconds(60)).until(() -> stable(kafka, group, 6));
         old.close(Duration.ofSeconds(10));
         running[i] = start(settings, "instance-" + i, dir.resolve("restarted-" + i + ".tsv"), files, logs, all);
       }
@@ -94,6 +97,16 @@ class StaticMembershipTest {
     assertThat(report.lost()).as(report.toText()).isZero();
     // a graceful close commits what finished: at most a record per thread is handled again
     assertThat(report.duplicates()).as(report.toText()).isLessThanOrEqualTo(3L * THREADS);
+  }
+
+  /** Whether the group is STABLE with {@code partitions} partitions assigned. */
+  static boolean stable(KafkaSandbox kafka, String group, int partitions) throws Exception {
+    try (org.apache.kafka.clients.admin.Admin admin =
+        org.apache.kafka.clients.admin.Admin.create(java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      var d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+      int assigned = d.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum();
+      return d.groupState() == org.apache.kafka.common.GroupState.STABLE && assigned == partitions;
+    }
   }
 
   private PartitionStrategyEngine start(ConsumerSettings settings, String id, Path file, List<Path> files,

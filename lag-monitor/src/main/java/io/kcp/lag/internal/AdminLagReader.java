@@ -187,7 +187,7 @@ public final class AdminLagReader {
   }
 
   private LagException unknownGroup(String group) {
-    return new LagException("consumer group '" + group + "' does not exist on " + cluster
+    return LagException.groupNotFound("consumer group '" + group + "' does not exist on " + cluster
         + " (check the name; groups appear once a consumer joins or commits)");
   }
 
