@@ -24,7 +24,9 @@ import java.util.TreeSet;
  * evaluation window ({@code offset}, {@code timestamp}, {@code observedAt}, {@code lag}; our
  * monitor polls, so {@code timestamp} and {@code observedAt} are both the instant the offset was
  * seen); {@code complete} is the share of the window that is filled; {@code owner} is the
- * consumer's host and {@code client_id} its {@code client.id} ({@code ""} when unowned).
+ * consumer's host and {@code client_id} its {@code client.id} ({@code ""} when unowned). The
+ * group's {@code status} is Burrow's group status — NOTFOUND, OK, WARN, or ERR when a partition is
+ * STOP, STALL or REWIND — and each partition keeps its own.
  */
 final class BurrowJson {
   private BurrowJson() {}
@@ -83,7 +85,7 @@ final class BurrowJson {
     return "{\"error\":false,\"message\":" + str(message)
         + ",\"status\":{\"cluster\":" + str(cluster)
         + ",\"group\":" + str(v.group())
-        + ",\"status\":" + str(v.status().name())
+        + ",\"status\":" + str(v.status().toGroupStatus().name())
         + ",\"complete\":" + num(complete)
         + ",\"partitions\":[" + String.join(",", parts) + "]"
         + ",\"partition_count\":" + count

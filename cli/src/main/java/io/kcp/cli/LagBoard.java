@@ -44,6 +44,7 @@ final class LagBoard implements AutoCloseable {
   private final List<String> fixedGroups;
   private final int windowSize;
   private final long allowedLag;
+  private final double minimumComplete;
   private final int historySize;
   private final OpenTelemetry otel;
   private final LongSupplier clock;
@@ -65,12 +66,14 @@ final class LagBoard implements AutoCloseable {
    * @param groups the groups to watch; empty = every consumer group of the cluster, as it changes
    * @param historySize observations kept per group for the chart (older ones are dropped)
    */
-  LagBoard(ConsumerLag source, List<String> groups, int windowSize, long allowedLag, int historySize,
+  LagBoard(ConsumerLag source, List<String> groups, int windowSize, long allowedLag, double minimumComplete,
+      int historySize,
       OpenTelemetry otel, LongSupplier clock) {
     this.source = source;
     this.fixedGroups = List.copyOf(groups);
     this.windowSize = windowSize;
     this.allowedLag = allowedLag;
+    this.minimumComplete = minimumComplete;
     this.historySize = historySize;
     this.otel = otel;
     this.clock = clock;
@@ -100,6 +103,7 @@ final class LagBoard implements AutoCloseable {
     for (String g : wanted) {
       watches.computeIfAbsent(g, k -> new Watch(
           LagMonitor.builder(k).source(source).windowSize(windowSize).allowedLag(allowedLag)
+              .minimumComplete(minimumComplete)
               .openTelemetry(otel).build(),
           new View(k, null, null, windowSize, "not observed yet")));
     }

@@ -45,6 +45,10 @@ final class LagEvaluateCommand implements Callable<Integer> {
   @Option(names = "--allowed-lag", description = "Override the document's allowed_lag (tune thresholds on recorded data).")
   Long allowedLag;
 
+  @Option(names = "--minimum-complete", paramLabel = "0..1",
+      description = "Override the document's minimum_complete: judge only windows at least this full.")
+  Double minimumComplete;
+
   @Option(names = "--window", defaultValue = "10",
       description = "Recordings only: observations per window. Default: ${DEFAULT-VALUE}.")
   int window;
@@ -52,6 +56,9 @@ final class LagEvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Checks.positive("--window", window);
+    if (minimumComplete != null) {
+      Checks.fraction("--minimum-complete", minimumComplete);
+    }
     if (allowedLag != null && allowedLag < 0) {
       throw new CliException("--allowed-lag must be 0 or more (got " + allowedLag + ")");
     }
@@ -71,8 +78,9 @@ final class LagEvaluateCommand implements Callable<Integer> {
 
   private GroupEvaluation window(String text) {
     LagWindow w = LagJson.readWindow(text);
-    if (allowedLag != null) {
-      w = new LagWindow(w.nowMs(), allowedLag, w.windowSize(), w.partitions());
+    if (allowedLag != null || minimumComplete != null) {
+      w = new LagWindow(w.nowMs(), allowedLag != null ? allowedLag : w.allowedLag(), w.windowSize(), w.partitions(),
+          minimumComplete != null ? minimumComplete : w.minimumComplete());
     }
     return LagEvaluator.evaluate(w);
   }
@@ -82,7 +90,8 @@ final class LagEvaluateCommand implements Callable<Integer> {
     LagReport last = null;
     String group = null;
     try (LagMonitor m = LagMonitor.builder("replay").windowSize(window)
-        .allowedLag(allowedLag == null ? 0 : allowedLag).build()) {
+        .allowedLag(allowedLag == null ? 0 : allowedLag).minimumComplete(minimumComplete == null ? 0 : minimumComplete)
+        .build()) {
       for (int i = 0; i < lines.length; i++) {
         if (lines[i].isBlank()) {
           continue;

@@ -25,6 +25,11 @@ final class LagOptions {
       description = "Lag at or below this counts as caught up. Default: ${DEFAULT-VALUE}.")
   long allowedLag;
 
+  @Option(names = "--minimum-complete", defaultValue = "0", paramLabel = "0..1",
+      description = "Judge a partition only once its window is at least this full (Burrow's minimum-complete;"
+          + " 1 = full windows only). Default: ${DEFAULT-VALUE}.")
+  double minimumComplete;
+
   @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class,
       description = "How long one call to the cluster may take. Default: ${DEFAULT-VALUE}.")
   Duration timeout;
@@ -43,6 +48,7 @@ final class LagOptions {
     if (timeout.isZero() || timeout.isNegative()) {
       throw new CliException("--timeout must be positive (got " + timeout + ")");
     }
+    Checks.fraction("--minimum-complete", minimumComplete);
   }
 
   ConsumerLag open(String bootstrap) {
@@ -72,7 +78,8 @@ final class LagOptions {
   }
 
   LagMonitor.Builder monitor(ConsumerLag source, int window) {
-    LagMonitor.Builder b = LagMonitor.builder(group).source(source).windowSize(window).allowedLag(allowedLag);
+    LagMonitor.Builder b = LagMonitor.builder(group).source(source).windowSize(window).allowedLag(allowedLag)
+        .minimumComplete(minimumComplete);
     return topic == null ? b : b.topic(topic);
   }
 

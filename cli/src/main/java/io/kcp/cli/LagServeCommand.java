@@ -71,6 +71,11 @@ final class LagServeCommand implements Callable<Integer> {
       description = "Lag at or below this counts as caught up. Default: ${DEFAULT-VALUE}.")
   long allowedLag;
 
+  @Option(names = "--minimum-complete", defaultValue = "0", paramLabel = "0..1",
+      description = "Judge a partition only once its window is at least this full (Burrow's minimum-complete)."
+          + " Default: ${DEFAULT-VALUE}.")
+  double minimumComplete;
+
   @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class,
       description = "How long one call to the cluster may take. Default: ${DEFAULT-VALUE}.")
   Duration timeout;
@@ -108,6 +113,7 @@ final class LagServeCommand implements Callable<Integer> {
     if (allowedLag < 0) {
       throw new CliException("--allowed-lag must be 0 or more (got " + allowedLag + ")");
     }
+    Checks.fraction("--minimum-complete", minimumComplete);
     if (clusterName.isBlank() || clusterName.contains("/")) {
       throw new CliException("--cluster-name must be a non-empty name without '/' (got '" + clusterName + "')");
     }
@@ -120,7 +126,7 @@ final class LagServeCommand implements Callable<Integer> {
       LagBoard board = null;
       try {
         metrics = PrometheusEndpoint.detached();
-        board = new LagBoard(source, groups, window, allowedLag, history, metrics.openTelemetry(),
+        board = new LagBoard(source, groups, window, allowedLag, minimumComplete, history, metrics.openTelemetry(),
             System::currentTimeMillis);
         server = LagServer.bind(bind, port, board, clusterName, interval.toMillis());
         metrics.mount(server.httpServer());

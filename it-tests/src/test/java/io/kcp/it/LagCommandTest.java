@@ -54,7 +54,8 @@ class LagCommandTest {
     assertThat(table.out().lines().findFirst().orElseThrow().split("\\s+")).containsExactly(
         "GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "TIME-LAG", "STATUS",
         "CONSUMER-ID", "HOST", "CLIENT-ID");
-    assertThat(table.out()).containsPattern(group + "\\s+" + topic + "\\s+0\\s+40\\s+100\\s+60\\s+\\d+(ms|\\.\\ds)\\s+OK")
+    // one observation of a lagging partition: a one-commit window, STALL by Burrow's rules
+    assertThat(table.out()).containsPattern(group + "\\s+" + topic + "\\s+0\\s+40\\s+100\\s+60\\s+\\d+(ms|\\.\\ds)\\s+STALL")
         .containsPattern(group + "\\s+" + topic + "\\s+1\\s+100\\s+100\\s+0\\s+0ms\\s+OK");
     Map<String, String> tool = LagClients.describe(b, group);
     assertThat(tool.get(topic + "-0")).isEqualTo("40 100 60 - - -");
@@ -102,7 +103,7 @@ class LagCommandTest {
     assertThat(r.out().strip()).isEqualTo("{\"status\":\"WARN\",\"complete\":0.5,\"totallag\":12,\"maxlag\":12,\"partitions\":["
         + "{\"topic\":\"t\",\"partition\":0,\"status\":\"WARN\",\"rule\":\"lag_not_decreasing\",\"current_lag\":12,"
         + "\"complete\":true,\"hot\":false,\"hot_reason\":null},"
-        + "{\"topic\":\"t\",\"partition\":1,\"status\":\"OK\",\"rule\":\"window_too_short\",\"current_lag\":null,"
+        + "{\"topic\":\"t\",\"partition\":1,\"status\":\"OK\",\"rule\":\"lag_unknown\",\"current_lag\":null,"
         + "\"complete\":false,\"hot\":false,\"hot_reason\":null}]}");
   }
 
@@ -160,6 +161,9 @@ class LagCommandTest {
       unreachable = Cli.run("lag", "-b", "localhost:" + s.getLocalPort(), "--group", "g", "--timeout", "2s", "--samples", "1");
     }
     assertOneLine(unreachable, 1, "did not answer within 2000 ms");
+
+    assertOneLine(Cli.run("lag", "-b", b, "--group", group, "--minimum-complete", "2"), 1,
+        "--minimum-complete must be between 0 and 1 (got 2.0)");
 
     Cli.Result noBroker = Cli.run("lag", "--group", "g");
     assertOneLine(noBroker, 1, "--bootstrap-server is required for 'kcp lag'");

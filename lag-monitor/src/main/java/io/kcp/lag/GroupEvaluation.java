@@ -21,4 +21,9 @@ public record GroupEvaluation(
     requireNonNull(status, "status");
     partitions = List.copyOf(partitions);
   }
+
+  /** Burrow's status of the group: NOTFOUND, OK, WARN, or ERR for a STOP, STALL or REWIND partition. */
+  public BurrowGroupStatus burrowStatus() {
+    return status.toGroupStatus();
+  }
 }

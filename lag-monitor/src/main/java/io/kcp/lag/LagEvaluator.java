@@ -8,35 +8,46 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Evaluates lag windows by LinkedIn Burrow's public rules (threshold-free: the shape of the window
- * decides, not a lag number), first match wins, per partition:
+ * Evaluates lag windows by the rules of LinkedIn Burrow's evaluator (its current source: the shape
+ * of the window decides, gated by the allowed lag), first match wins, per partition:
  *
  * <ol>
  *   <li>empty window: {@code OK} ({@code no_offsets}) — the group never committed it;
- *   <li>an offset lower than the one before it: {@code REWIND} ({@code offset_rewound});
- *   <li>current lag &le; allowed lag: {@code OK} ({@code lag_within_allowed});
- *   <li>current lag known (and, by the rule before, above the allowed lag) and {@code now −
- *       last.timestamp > last.timestamp − first.timestamp} (strictly): {@code STOP} ({@code
- *       stopped}) — nobody committed for longer than the window spans;
- *   <li>any lag in the window &le; allowed lag: {@code OK} ({@code caught_up_in_window});
- *   <li>fewer than two entries: {@code OK} ({@code window_too_short}) — nothing to compare yet;
- *   <li>every offset equal: {@code STALL} ({@code offset_not_moving});
- *   <li>at least two known lags, none lower than the one before: {@code WARN}
- *       ({@code lag_not_decreasing});
+ *   <li>the current lag unknown: {@code OK} ({@code lag_unknown}) — unknown lag is not proven lag
+ *       (Burrow always knows it; a hand-written window or a recording may not);
+ *   <li>the current lag &le; the allowed lag: {@code OK} ({@code lag_within_allowed}), whatever the
+ *       window shows — a partition is judged only when it has lag now;
+ *   <li>{@code now − last.timestamp > last.timestamp − first.timestamp} (strictly; nobody
+ *       committed for longer than the window spans) and no recent broker offset at or below the
+ *       last committed offset (the partition did not have zero lag recently): {@code STOP}
+ *       ({@code stopped});
+ *   <li>the first offset lower than the one before it, and no later offset back at or above that
+ *       one (the rewind did not recover within the window): {@code REWIND} ({@code
+ *       offset_rewound}); only the first rewind of the window is looked at;
+ *   <li>any known lag in the window &le; the allowed lag: {@code OK} ({@code caught_up_in_window});
+ *   <li>every offset equal to the one before it (a single entry included): {@code STALL} ({@code
+ *       offset_not_moving});
+ *   <li>no known lag lower than the known lag before it (fewer than two known lags included):
+ *       {@code WARN} ({@code lag_not_decreasing});
  *   <li>otherwise {@code OK} ({@code lag_decreasing}).
  * </ol>
+ *
+ * <p>A window less complete than {@link LagWindow#minimumComplete()} is {@code OK} ({@code
+ * window_incomplete}) before any rule but the first (Burrow's {@code minimum-complete}; 0 by
+ * default, so every window is judged).
  *
  * <p>The current lag is {@code current_lag} when given, else the last broker offset minus the last
  * committed offset, else the last entry's lag. Null lags are skipped, never read as 0.
  *
  * <p><b>Hot partition</b>: a partition in {@code WARN} or {@code STALL} whose lag grew across its
  * window while every other partition of its topic in the group that has a window to judge (not
- * {@code window_too_short} or {@code no_offsets}) is {@code OK}, and whose input (growth
+ * {@code window_incomplete}, {@code lag_unknown} or {@code no_offsets}) is {@code OK}, and whose input (growth
  * of its broker offsets) is at most twice the median input of those others — so the consumer, not a
  * skewed producer, is the cause. Needs at least one other partition of the topic.
  *
- * <p>The group status is the worst partition status; {@code complete} is the share of partitions
- * whose window holds {@link LagWindow#windowSize()} entries.
+ * <p>The group status is the worst partition status ({@link GroupEvaluation#burrowStatus()} gives
+ * Burrow's group status: STOP, STALL and REWIND make the group ERR); {@code complete} is the share
+ * of partitions whose window holds {@link LagWindow#windowSize()} entries.
  */
 public final class LagEvaluator {
   private LagEvaluator() {}
@@ -72,36 +83,65 @@ public final class LagEvaluator {
     if (w.isEmpty()) {
       return verdict(p, LagStatus.OK, "no_offsets", current, complete);
     }
-    for (int i = 1; i < w.size(); i++) {
-      if (w.get(i).offset() < w.get(i - 1).offset()) {
-        return verdict(p, LagStatus.REWIND, "offset_rewound", current, complete);
-      }
+    if ((double) Math.min(w.size(), in.windowSize()) / in.windowSize() < in.minimumComplete()) {
+      return verdict(p, LagStatus.OK, "window_incomplete", current, complete);
     }
-    if (current != null && current <= in.allowedLag()) {
+    if (current == null) {
+      return verdict(p, LagStatus.OK, "lag_unknown", null, complete);
+    }
+    if (current <= in.allowedLag()) {
       return verdict(p, LagStatus.OK, "lag_within_allowed", current, complete);
     }
     OffsetEntry first = w.get(0);
     OffsetEntry last = w.get(w.size() - 1);
-    if (current != null
-        && in.nowMs() - last.timestampMs() > last.timestampMs() - first.timestampMs()) {
+    if (in.nowMs() - last.timestampMs() > last.timestampMs() - first.timestampMs()
+        && !recentlyCaughtUp(p, last.offset())) {
       return verdict(p, LagStatus.STOP, "stopped", current, complete);
+    }
+    if (rewoundWithoutRecovery(w)) {
+      return verdict(p, LagStatus.REWIND, "offset_rewound", current, complete);
     }
     for (OffsetEntry e : w) {
       if (e.lag() != null && e.lag() <= in.allowedLag()) {
         return verdict(p, LagStatus.OK, "caught_up_in_window", current, complete);
       }
     }
-    if (w.size() < 2) {
-      return verdict(p, LagStatus.OK, "window_too_short", current, complete);
-    }
     if (w.stream().allMatch(e -> e.offset() == first.offset())) {
       return verdict(p, LagStatus.STALL, "offset_not_moving", current, complete);
     }
-    List<Long> lags = knownLags(w);
-    if (lags.size() >= 2 && neverDecreasing(lags)) {
+    if (neverDecreasing(knownLags(w))) {
       return verdict(p, LagStatus.WARN, "lag_not_decreasing", current, complete);
     }
     return verdict(p, LagStatus.OK, "lag_decreasing", current, complete);
+  }
+
+  /** Whether a recent broker offset is at or below the last committed offset: zero lag recently. */
+  private static boolean recentlyCaughtUp(PartitionWindow p, long lastCommitted) {
+    for (long b : p.brokerOffsets()) {
+      if (b <= lastCommitted) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the window's first rewind (an offset below the one before it) did not recover: no
+   * offset from it on is back at or above the offset it fell from.
+   */
+  private static boolean rewoundWithoutRecovery(List<OffsetEntry> w) {
+    for (int i = 1; i < w.size(); i++) {
+      long before = w.get(i - 1).offset();
+      if (w.get(i).offset() < before) {
+        for (int j = i; j < w.size(); j++) {
+          if (w.get(j).offset() >= before) {
+            return false; // recovered
+          }
+        }
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Long currentLag(PartitionWindow p) {
@@ -157,7 +197,7 @@ public final class LagEvaluator {
       List<Integer> others = new ArrayList<>();
       for (int j : byTopic.get(v.topic())) {
         String rule = verdicts.get(j).rule();
-        if (j != i && !rule.equals("window_too_short") && !rule.equals("no_offsets")) {
+        if (j != i && !rule.equals("window_incomplete") && !rule.equals("no_offsets") && !rule.equals("lag_unknown")) {
           others.add(j); // peers with a window to judge
         }
       }

@@ -19,7 +19,7 @@ import java.util.OptionalLong;
  *                  "broker_offsets": [15, 20, 25], "current_lag": 10}]}
  * }</pre>
  *
- * {@code allowed_lag} defaults to 0, {@code window_size} to the longest window given, {@code
+ * {@code allowed_lag} defaults to 0, {@code minimum_complete} to 0, {@code window_size} to the longest window given, {@code
  * broker_offsets} to none and {@code current_lag} / {@code lag} may be null (unknown).
  *
  * <p><b>Evaluation output</b> ({@link #toJson(GroupEvaluation)}): {@code status}, {@code complete},
@@ -77,8 +77,16 @@ public final class LagJson {
     long now = number(root.get("now_ms"), "now_ms");
     long allowed = root.get("allowed_lag") == null ? 0 : number(root.get("allowed_lag"), "allowed_lag");
     long size = root.get("window_size") == null ? longest : number(root.get("window_size"), "window_size");
+    double minimum = 0;
+    Object mc = root.get("minimum_complete");
+    if (mc != null) {
+      if (!(mc instanceof Number n)) {
+        throw new LagException("minimum_complete must be a number between 0 and 1, got " + mc);
+      }
+      minimum = n.doubleValue();
+    }
     try {
-      return new LagWindow(now, allowed, (int) size, windows);
+      return new LagWindow(now, allowed, (int) size, windows, minimum);
     } catch (IllegalArgumentException e) {
       throw new LagException(e.getMessage());
     }

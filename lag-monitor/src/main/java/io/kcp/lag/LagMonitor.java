@@ -32,6 +32,7 @@ public final class LagMonitor implements AutoCloseable {
   private final ConsumerLag source;
   private final String group;
   private final long allowedLag;
+  private final double minimumComplete;
   private final String onlyTopic;
   private final Windows windows;
   private final LagGauges gauges;
@@ -43,6 +44,7 @@ public final class LagMonitor implements AutoCloseable {
     this.source = b.source;
     this.group = b.group;
     this.allowedLag = b.allowedLag;
+    this.minimumComplete = b.minimumComplete;
     this.onlyTopic = b.onlyTopic;
     this.windows = new Windows(b.windowSize);
     Predicate<String> topics = t -> (b.include == null || b.include.matcher(t).matches())
@@ -83,7 +85,7 @@ public final class LagMonitor implements AutoCloseable {
           snapshot.takenAtMs(), snapshot.partitions().stream().filter(p -> p.topic().equals(onlyTopic))
               .collect(java.util.stream.Collectors.toList()));
     }
-    LagWindow w = windows.add(snapshot, allowedLag);
+    LagWindow w = windows.add(snapshot, allowedLag, minimumComplete);
     GroupEvaluation e = LagEvaluator.evaluate(w);
     latestWindow = w;
     LagReport r = new LagReport(snapshot, e);
@@ -126,6 +128,7 @@ public final class LagMonitor implements AutoCloseable {
     private ConsumerLag source;
     private int windowSize = DEFAULT_WINDOW_SIZE;
     private long allowedLag;
+    private double minimumComplete;
     private OpenTelemetry otel = OpenTelemetry.noop();
     private boolean perPartition = true;
     private Pattern include;
@@ -157,6 +160,19 @@ public final class LagMonitor implements AutoCloseable {
         throw new IllegalArgumentException("allowedLag must be >= 0, got " + allowedLag);
       }
       this.allowedLag = allowedLag;
+      return this;
+    }
+
+    /**
+     * A partition's window less complete than this (observations / window size, 0 to 1) is OK
+     * without being judged — Burrow's {@code minimum-complete}; default 0, as in Burrow, so even a
+     * first observation of lag is judged (as STALL: its offsets have not been seen to move).
+     */
+    public Builder minimumComplete(double minimumComplete) {
+      if (!(minimumComplete >= 0 && minimumComplete <= 1)) {
+        throw new IllegalArgumentException("minimumComplete must be between 0 and 1, got " + minimumComplete);
+      }
+      this.minimumComplete = minimumComplete;
       return this;
     }
 

@@ -10,7 +10,8 @@ import static java.util.Objects.requireNonNull;
  * @param status the status
  * @param rule the rule that decided it, e.g. {@code offset_rewound}, {@code stopped},
  *     {@code lag_within_allowed}, {@code offset_not_moving}, {@code lag_not_decreasing},
- *     {@code lag_decreasing}, {@code window_too_short}, {@code no_offsets}
+ *     {@code lag_decreasing}, {@code caught_up_in_window}, {@code lag_unknown}, {@code
+ *     window_incomplete}, {@code no_offsets}
  * @param currentLag the lag now, or null when unknown
  * @param complete whether the window held its full size
  * @param hot whether this partition's lag grows while the topic's other partitions are fine

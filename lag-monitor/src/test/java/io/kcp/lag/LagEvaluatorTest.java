@@ -40,11 +40,82 @@ class LagEvaluatorTest {
     assertThat(v.currentLag()).isNull();
   }
 
+  /** A window of five commits 100 s apart, evaluated at {@code nowSec} (not stopped before 900 s). */
+  private static PartitionEvaluation five(long nowSec, long allowed, Long current, List<Long> broker, long[] offsets,
+      long[] lags) {
+    long[][] entries = new long[offsets.length][];
+    for (int i = 0; i < offsets.length; i++) {
+      entries[i] = e(offsets[i], 100 + 100L * i, lags[i]);
+    }
+    return LagEvaluator.evaluate(new LagWindow(T0 + nowSec * 1000, allowed, 5,
+        List.of(p("t", 0, current, broker, entries)))).partitions().get(0);
+  }
+
   @Test
-  void offsetGoingBackwardsIsRewindEvenWithZeroLag() {
+  void aRewindWithNoLagNowIsOkThePartitionIsJudgedOnlyWithLag() {
     PartitionEvaluation v = one(3, 0, p(0, e(100, 0, 5), e(120, 1, 0), e(50, 2, 0)));
+    assertThat(v.status()).isEqualTo(LagStatus.OK);
+    assertThat(v.rule()).isEqualTo("lag_within_allowed");
+  }
+
+  @Test
+  void aRewindThatHasNotRecoveredIsRewind() {
+    PartitionEvaluation v = five(600, 0, 300L, List.of(),
+        new long[] {1000, 2000, 3000, 2000, 2500}, new long[] {100, 150, 200, 1250, 300});
     assertThat(v.status()).isEqualTo(LagStatus.REWIND);
     assertThat(v.rule()).isEqualTo("offset_rewound");
+  }
+
+  @Test
+  void aRewindThatRecoveredWithinTheWindowIsNotRewind() {
+    // back past 3000 at the last commit: the other rules decide (the lag fell 1250 -> 300: OK)
+    PartitionEvaluation v = five(600, 0, 300L, List.of(),
+        new long[] {1000, 2000, 3000, 2000, 4000}, new long[] {100, 150, 200, 1250, 300});
+    assertThat(v.status()).isEqualTo(LagStatus.OK);
+    assertThat(v.rule()).isEqualTo("lag_decreasing");
+    // back to exactly the offset it fell from counts as recovered too (lags never fall: WARN)
+    PartitionEvaluation exact = five(600, 0, 300L, List.of(),
+        new long[] {1000, 2000, 3000, 2000, 3000}, new long[] {100, 150, 200, 1250, 1300});
+    assertThat(exact.status()).isEqualTo(LagStatus.WARN);
+  }
+
+  @Test
+  void onlyTheFirstRewindOfTheWindowIsLookedAt() {
+    // 10 -> 5 recovers at 10; the later drop to 3 is not examined: the lag rules decide
+    PartitionEvaluation v = five(600, 0, 30L, List.of(),
+        new long[] {10, 5, 10, 3, 3}, new long[] {10, 15, 20, 25, 30});
+    assertThat(v.status()).isEqualTo(LagStatus.WARN);
+    assertThat(v.rule()).isEqualTo("lag_not_decreasing");
+  }
+
+  @Test
+  void stopComesBeforeRewind() {
+    PartitionEvaluation v = five(1000, 0, 300L, List.of(),
+        new long[] {1000, 2000, 3000, 2000, 2500}, new long[] {100, 150, 200, 1250, 300});
+    assertThat(v.status()).isEqualTo(LagStatus.STOP);
+  }
+
+  @Test
+  void noStopWhenARecentBrokerOffsetWasAtOrBelowTheLastCommit() {
+    long[] offsets = {1000, 2000, 3000, 4000, 5000};
+    long[] lags = {50, 100, 150, 200, 250};
+    // stopped (silent 500 s > span 400 s), and the log end stayed above the last commit: STOP
+    assertThat(five(1000, 0, 250L, List.of(5100L, 5250L), offsets, lags).status()).isEqualTo(LagStatus.STOP);
+    // a recent log end at exactly the last commit: it had zero lag recently, not STOP (lags rise: WARN)
+    PartitionEvaluation v = five(1000, 0, 250L, List.of(5000L, 5250L), offsets, lags);
+    assertThat(v.status()).isEqualTo(LagStatus.WARN);
+    // silent exactly as long as the span: not yet stopped
+    assertThat(five(900, 0, 250L, List.of(5250L), offsets, lags).status()).isEqualTo(LagStatus.WARN);
+  }
+
+  @Test
+  void theAllowedLagGateComesBeforeEveryRule() {
+    long[] offsets = {1000, 2000, 2000, 2000, 2000};
+    long[] lags = {2, 1, 1, 1, 1};
+    // stopped and stalled, but the lag now (1) is not above the allowed lag (1)
+    assertThat(five(5000, 1, 1L, List.of(), offsets, lags).rule()).isEqualTo("lag_within_allowed");
+    // one above: judged (stopped)
+    assertThat(five(5000, 1, 2L, List.of(), offsets, lags).status()).isEqualTo(LagStatus.STOP);
   }
 
   @Test
@@ -78,10 +149,11 @@ class LagEvaluatorTest {
   }
 
   @Test
-  void noStopWhenTheLagIsUnknown() {
+  void anUnknownLagIsNotJudged() {
     PartitionEvaluation v = one(100, 0, p(0, e(100, 0, -1)));
     assertThat(v.status()).as("unknown lag is not proven lag").isEqualTo(LagStatus.OK);
-    assertThat(v.rule()).isEqualTo("window_too_short");
+    assertThat(v.rule()).isEqualTo("lag_unknown");
+    assertThat(v.currentLag()).isNull();
   }
 
   @Test
@@ -91,11 +163,22 @@ class LagEvaluatorTest {
   }
 
   @Test
-  void singleEntryWindowIsTooShortToJudge() {
-    PartitionEvaluation v = one(0, 0, p(0, e(100, 0, 50)));
-    assertThat(v.status()).isEqualTo(LagStatus.OK);
-    assertThat(v.rule()).isEqualTo("window_too_short");
-    assertThat(v.complete()).isFalse();
+  void aSingleCommitWithLagIsStallThenStopOnceTimeMoves() {
+    PartitionEvaluation now = one(0, 0, p(0, e(100, 0, 50)));
+    assertThat(now.status()).as("one commit: offsets not moving").isEqualTo(LagStatus.STALL);
+    assertThat(now.rule()).isEqualTo("offset_not_moving");
+    assertThat(now.complete()).isFalse();
+    assertThat(one(1, 0, p(0, e(100, 0, 50))).status()).isEqualTo(LagStatus.STOP);
+  }
+
+  @Test
+  void aWindowLessCompleteThanTheMinimumIsNotJudged() {
+    PartitionWindow w = p(0, e(100, 0, 10), e(100, 1, 20));
+    GroupEvaluation skipped = LagEvaluator.evaluate(new LagWindow(T0 + 1000, 0, 3, List.of(w), 0.7));
+    assertThat(skipped.partitions().get(0).rule()).isEqualTo("window_incomplete");
+    assertThat(skipped.status()).isEqualTo(LagStatus.OK);
+    GroupEvaluation judged = LagEvaluator.evaluate(new LagWindow(T0 + 1000, 0, 3, List.of(w), 0.66));
+    assertThat(judged.status()).isEqualTo(LagStatus.STALL); // 2 of 3 = 0.667 >= 0.66
   }
 
   @Test
@@ -131,10 +214,10 @@ class LagEvaluatorTest {
     // with nulls read as 0 this would be OK (caught up); skipped, two known lags 10 -> 20 is WARN
     PartitionEvaluation v = one(3, 0, p(0, e(100, 0, -1), e(110, 1, 10), e(120, 2, -1), e(130, 3, 20)));
     assertThat(v.status()).isEqualTo(LagStatus.WARN);
-    // only one known lag: nothing to compare, so not WARN
+    // only one known lag: it never decreased, so WARN
     PartitionEvaluation one = one(2, 0, p(0, e(100, 0, -1), e(110, 1, -1), e(120, 2, 10)));
-    assertThat(one.status()).isEqualTo(LagStatus.OK);
-    assertThat(one.rule()).isEqualTo("lag_decreasing");
+    assertThat(one.status()).isEqualTo(LagStatus.WARN);
+    assertThat(one.rule()).isEqualTo("lag_not_decreasing");
     assertThat(one.currentLag()).isEqualTo(10);
   }
 
@@ -156,9 +239,22 @@ class LagEvaluatorTest {
     assertThat(g.partitions()).extracting(PartitionEvaluation::status)
         .containsExactly(LagStatus.OK, LagStatus.WARN, LagStatus.STALL);
     assertThat(g.status()).isEqualTo(LagStatus.STALL);
+    assertThat(g.burrowStatus()).as("a STALL partition makes the group ERR").isEqualTo(BurrowGroupStatus.ERR);
     assertThat(g.totalLag()).isEqualTo(50);
     assertThat(g.maxLag()).isEqualTo(30);
     assertThat(g.complete()).isCloseTo(2.0 / 3, org.assertj.core.data.Offset.offset(1e-9));
+  }
+
+  @Test
+  void burrowsNumbersAndGroupStatuses() {
+    assertThat(List.of(LagStatus.OK, LagStatus.WARN, LagStatus.STOP, LagStatus.STALL, LagStatus.REWIND))
+        .extracting(LagStatus::burrowCode).containsExactly(1, 2, 4, 5, 6);
+    assertThat(List.of(BurrowGroupStatus.NOTFOUND, BurrowGroupStatus.OK, BurrowGroupStatus.WARN, BurrowGroupStatus.ERR))
+        .extracting(BurrowGroupStatus::code).containsExactly(0, 1, 2, 3);
+    assertThat(LagStatus.WARN.toGroupStatus()).isEqualTo(BurrowGroupStatus.WARN);
+    assertThat(LagStatus.REWIND.toGroupStatus()).isEqualTo(BurrowGroupStatus.ERR);
+    assertThat(LagStatus.STOP.toGroupStatus()).isEqualTo(BurrowGroupStatus.ERR);
+    assertThat(LagStatus.ERR.toGroupStatus()).isEqualTo(BurrowGroupStatus.NOTFOUND);
   }
 
   @Test

@@ -64,7 +64,9 @@ class LagGaugesTest {
       assertThat(values(metrics, "kcp.lag.max")).containsExactly(40L);
       assertThat(values(metrics, "kcp.lag.time_lag")).as("unknown time lag is no point, not 0").containsExactly(0L, 7000L);
       assertThat(values(metrics, "kcp.lag.time_lag.max")).containsExactly(7000L);
-      assertThat(values(metrics, "kcp.lag.status")).containsExactly((long) LagStatus.OK.ordinal());
+      // one observation of lag: as far as the window knows, the offsets are not moving (Burrow's
+      // rules judge a one-commit window; LagMonitor.Builder.minimumComplete holds that back)
+      assertThat(values(metrics, "kcp.lag.status")).containsExactly((long) LagStatus.STALL.ordinal());
     }
   }
 

@@ -27,7 +27,7 @@ public final class Windows {
     this.size = size;
   }
 
-  public LagWindow add(LagSnapshot s, long allowedLag) {
+  public LagWindow add(LagSnapshot s, long allowedLag, double minimumComplete) {
     List<PartitionWindow> out = new ArrayList<>();
     Map<String, Deque<OffsetEntry>> keep = new HashMap<>();
     Map<String, Deque<Long>> keepBroker = new HashMap<>();
@@ -52,7 +52,7 @@ public final class Windows {
     entries.putAll(keep);
     brokerOffsets.clear();
     brokerOffsets.putAll(keepBroker);
-    return new LagWindow(s.takenAtMs(), allowedLag, size, out);
+    return new LagWindow(s.takenAtMs(), allowedLag, size, out, minimumComplete);
   }
 
   private <T> void push(Deque<T> d, T v) {
