@@ -64,8 +64,13 @@ final class LagWatchCommand implements Callable<Integer> {
   Path snapshot;
 
   @Option(names = "--prometheus-port", paramLabel = "PORT",
-      description = "Serve the lag gauges at http://localhost:PORT/metrics (Prometheus text format).")
+      description = "Serve the lag gauges at http://BIND:PORT/metrics (Prometheus text format).")
   Integer prometheusPort;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1",
+      description = "Address --prometheus-port listens on. Default: ${DEFAULT-VALUE} (this machine only; 0.0.0.0 for"
+          + " every interface, e.g. for a Prometheus elsewhere).")
+  String bind;
 
   @Option(names = "--per-partition-series", defaultValue = "true", negatable = true, fallbackValue = "true",
       description = "Export one series per partition (--no-per-partition-series: group totals only). Default: ${DEFAULT-VALUE}.")
@@ -92,7 +97,7 @@ final class LagWatchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean live = System.console() != null && !json;
-    try (PrometheusEndpoint prometheus = PrometheusEndpoint.start(prometheusPort, err);
+    try (PrometheusEndpoint prometheus = PrometheusEndpoint.start(bind, prometheusPort, err);
         ConsumerLag source = lag.open(bootstrap);
         LagMonitor monitor = monitor(source, prometheus)) {
       Map<String, Long> previous = new HashMap<>();

@@ -43,8 +43,11 @@ final class PrometheusEndpoint implements AutoCloseable {
     this.otel = provider == null ? OpenTelemetry.noop() : new SdkMetricsOnly(provider);
   }
 
-  /** Serves on {@code port} (0 = any free port); a null port means no endpoint and a no-op OpenTelemetry. */
-  static PrometheusEndpoint start(Integer port, PrintWriter err) {
+  /**
+   * Serves on {@code bind:port} (0 = any free port); a null port means no endpoint and a no-op
+   * OpenTelemetry.
+   */
+  static PrometheusEndpoint start(String bind, Integer port, PrintWriter err) {
     if (port == null) {
       return new PrometheusEndpoint(null, null, null);
     }
@@ -55,19 +58,25 @@ final class PrometheusEndpoint implements AutoCloseable {
     SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(port), 0);
+      server = HttpServer.create(new InetSocketAddress(bind, port), 0);
     } catch (BindException e) {
       provider.close();
-      throw new CliException("--prometheus-port " + port + " is in use (pick another port, or 0 for any free one)");
+      throw new CliException("cannot listen on " + bind + ":" + port + " for --prometheus-port (" + e.getMessage()
+          + "; pick another port, or 0 for any free one)");
     } catch (IOException e) {
       provider.close();
       throw new CliException("cannot serve --prometheus-port " + port + ": " + e.getMessage(), e);
     }
     mount(server, reader);
     server.start();
-    err.printf("serving lag metrics at http://localhost:%d/metrics%n", server.getAddress().getPort());
+    err.printf("serving lag metrics at http://%s:%d/metrics%n", host(bind), server.getAddress().getPort());
     err.flush();
     return new PrometheusEndpoint(provider, server, reader);
+  }
+
+  /** How a URL names the bound address (an IPv6 literal in brackets). */
+  private static String host(String bind) {
+    return bind.contains(":") ? "[" + bind + "]" : bind;
   }
 
   /**

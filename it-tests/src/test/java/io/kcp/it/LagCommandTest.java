@@ -143,7 +143,8 @@ class LagCommandTest {
         .contains("kcp_lag_status{");
     Cli.Result r = watch.get();
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.err()).contains("serving lag metrics at http://localhost:" + port + "/metrics");
+    // on the loopback address only, unless --bind says otherwise
+    assertThat(r.err()).contains("serving lag metrics at http://127.0.0.1:" + port + "/metrics");
   }
 
   @Test
