@@ -42,8 +42,24 @@ final class LagCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the observation as one line of JSON (snake_case keys).")
   boolean json;
 
+  @Option(names = "--list", description = "List the cluster's consumer groups, one per line (as kafka-consumer-groups --list).")
+  boolean list;
+
   @Override
   public Integer call() throws InterruptedException {
+    if (list) {
+      if (lag.group != null) {
+        throw new CliException("--list and --group contradict each other: --list names every group, --group reads one");
+      }
+      try (ConsumerLag source = lag.open(lag.bootstrap("kcp lag --list"))) {
+        PrintWriter out = spec.commandLine().getOut();
+        source.groups().forEach(out::println);
+        out.flush();
+      } catch (LagException e) {
+        throw new CliException(e.getMessage(), e);
+      }
+      return 0;
+    }
     lag.check(spec, "kcp lag");
     Checks.positive("--samples", samples);
     String bootstrap = lag.bootstrap("kcp lag");

@@ -119,6 +119,15 @@ class LagCommandTest {
   }
 
   @Test
+  void listNamesEveryConsumerGroupOnePerLine(KafkaSandbox kafka) throws Exception {
+    String group = restingGroup(kafka, SharedBroker.uniqueName("lag-cli-list"));
+    Cli.Result r = Cli.run("lag", "-b", kafka.bootstrapServers(), "--list");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out().lines()).contains(group).allSatisfy(l -> assertThat(l).doesNotContain(" "));
+    assertThat(r.out().lines().toList()).isSorted();
+  }
+
+  @Test
   void watchServesTheGaugesForPrometheus(KafkaSandbox kafka) throws Exception {
     String b = kafka.bootstrapServers();
     String group = restingGroup(kafka, SharedBroker.uniqueName("lag-cli-prom"));
@@ -165,6 +174,8 @@ class LagCommandTest {
 
     assertOneLine(Cli.run("lag", "-b", b, "--group", group, "--minimum-complete", "2"), 1,
         "--minimum-complete must be between 0 and 1 (got 2.0)");
+
+    assertOneLine(Cli.run("lag", "-b", b, "--list", "--group", group), 1, "--list and --group contradict each other");
 
     Cli.Result noBroker = Cli.run("lag", "--group", "g");
     assertOneLine(noBroker, 1, "--bootstrap-server is required for 'kcp lag'");
