@@ -21,9 +21,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "A consumer group's lag per partition: the columns (and numbers) of",
-      "'kafka-consumer-groups --describe', plus TIME-LAG (the age of the first",
-      "unconsumed record) and STATUS (Burrow's rules over --samples observations",
-      "--interval apart; the window is the samples). Needs --bootstrap-server."
+      "'kafka-consumer-groups --describe' in its order, then TIME-LAG (the age of the",
+      "first unconsumed record) and STATUS (Burrow's rules over --samples observations",
+      "--interval apart; the window is the samples); the group's summary on stderr.",
+      "Needs --bootstrap-server."
     },
     subcommands = {LagWatchCommand.class, LagServeCommand.class, LagEvaluateCommand.class})
 final class LagCommand implements Callable<Integer> {
@@ -87,7 +88,14 @@ final class LagCommand implements Callable<Integer> {
         }
       }
       PrintWriter out = spec.commandLine().getOut();
-      out.print(json ? LagJson.toJson(r) + "\n" : LagTable.render(r, null));
+      if (json) {
+        out.print(LagJson.toJson(r) + "\n");
+      } else { // the Kafka tool's table on stdout, the summary on stderr: scripts read the table alone
+        out.print(LagTable.table(r, null));
+        PrintWriter err = spec.commandLine().getErr();
+        err.print(LagTable.summary(r));
+        err.flush();
+      }
       out.flush();
     }
     return 0;

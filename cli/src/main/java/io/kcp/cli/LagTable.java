@@ -11,28 +11,39 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 
-/** The table of {@code kcp lag}: the Kafka tool's columns plus TIME-LAG and STATUS (and TREND). */
+/**
+ * The table of {@code kcp lag}: {@code kafka-consumer-groups --describe}'s columns in its order
+ * (GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID), then the
+ * extras TIME-LAG, STATUS (and TREND), so a script written for the Kafka tool reads it unchanged;
+ * the group's summary is apart ({@link #summary}).
+ */
 final class LagTable {
   private LagTable() {}
 
+  /** The table and the summary under it, as {@code kcp lag watch} shows them. */
   static String render(LagReport r, Map<String, Long> previousLag) {
+    return table(r, previousLag) + "\n" + summary(r);
+  }
+
+  /** The rows, one per partition, under the header. */
+  static String table(LagReport r, Map<String, Long> previousLag) {
     List<String[]> rows = new ArrayList<>();
     boolean trend = previousLag != null;
     rows.add(trend
-        ? new String[] {"GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "TREND",
-            "TIME-LAG", "STATUS", "CONSUMER-ID", "HOST", "CLIENT-ID"}
-        : new String[] {"GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
-            "TIME-LAG", "STATUS", "CONSUMER-ID", "HOST", "CLIENT-ID"});
+        ? new String[] {"GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID",
+            "HOST", "CLIENT-ID", "TIME-LAG", "STATUS", "TREND"}
+        : new String[] {"GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID",
+            "HOST", "CLIENT-ID", "TIME-LAG", "STATUS"});
     for (PartitionLag p : r.snapshot().partitions()) {
       PartitionOwner o = p.owner().orElse(new PartitionOwner("-", "-", "-"));
       String status = r.verdict(p.topic(), p.partition())
           .map(v -> v.status().name() + (v.hot() ? "(hot)" : "")).orElse("-");
       List<String> row = new ArrayList<>(List.of(r.snapshot().group(), p.topic(), Integer.toString(p.partition()),
-          text(p.committedOffset()), Long.toString(p.logEndOffset()), text(p.lag())));
+          text(p.committedOffset()), Long.toString(p.logEndOffset()), text(p.lag()), o.memberId(), o.host(),
+          o.clientId(), timeLag(p.timeLagMs()), status));
       if (trend) {
         row.add(arrow(previousLag.get(p.name()), p.lag()));
       }
-      row.addAll(List.of(timeLag(p.timeLagMs()), status, o.memberId(), o.host(), o.clientId()));
       rows.add(row.toArray(new String[0]));
     }
     int[] width = new int[rows.get(0).length];
@@ -48,9 +59,15 @@ final class LagTable {
       }
       b.append('\n');
     }
+    return b.toString();
+  }
+
+  /** The group's state, status and totals, and why a partition is not OK or is hot. */
+  static String summary(LagReport r) {
+    StringBuilder b = new StringBuilder();
     GroupEvaluation e = r.evaluation();
     b.append(String.format(Locale.ROOT,
-        "%ngroup %s: %s (%s protocol, %d member%s) status %s, totallag %d, maxlag %d, window complete %.0f%%%n",
+        "group %s: %s (%s protocol, %d member%s) status %s, totallag %d, maxlag %d, window complete %.0f%%%n",
         r.snapshot().group(), r.snapshot().state(), r.snapshot().type().toLowerCase(Locale.ROOT),
         r.snapshot().members(), r.snapshot().members() == 1 ? "" : "s", e.status(), e.totalLag(), e.maxLag(),
         e.complete() * 100));
