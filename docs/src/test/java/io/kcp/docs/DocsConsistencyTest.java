@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps the course honest: every relative link in README.md and docs/*.md points at a file that
  * exists, and every test class the docs name (a backticked {@code SomethingTest}) exists in the
- * repository, so "the test that proves it" cannot silently disappear.
+ * repository, so "the test that proves it" cannot silently disappear; and every code fence
+ * closes where it should.
  */
 class DocsConsistencyTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -37,6 +38,52 @@ class DocsConsistencyTest {
   void theCourseHasItsFiles() throws IOException {
     assertThat(markdownFiles()).extracting(p -> p.getFileName().toString())
         .contains("README.md", "00-setup.md");
+  }
+
+  /**
+   * Every code fence closes, and a closing fence is a bare {@code ```}: a closing fence followed
+   * by text opens a new block instead, and everything after it renders inverted (prose as code).
+   */
+  @Test
+  void everyCodeFenceIsBalanced() throws IOException {
+    List<String> problems = new ArrayList<>();
+    for (Path md : markdownFiles()) {
+      problems.addAll(fenceProblems(ROOT.relativize(md).toString(), Files.readString(md)));
+    }
+    assertThat(problems).as("unbalanced code fences").isEmpty();
+  }
+
+  @Test
+  void theFenceCheckFindsWhatItLooksFor() {
+    assertThat(fenceProblems("a.md", "```\ncode\n```\ntext\n")).isEmpty();
+    // the fence at line 3 does not close the block: what follows it renders inverted from there on
+    assertThat(fenceProblems("b.md", "```bash\ncode\n```text\nmore\n```\n"))
+        .contains("b.md:3: a closing fence followed by 'text' (it opens a new block)");
+    assertThat(fenceProblems("c.md", "text\n```\ncode\n")).containsExactly("c.md: a code fence opened at line 2 never closes");
+  }
+
+  static List<String> fenceProblems(String name, String text) {
+    List<String> problems = new ArrayList<>();
+    String[] lines = text.split("\n", -1);
+    int openedAt = -1;
+    for (int i = 0; i < lines.length; i++) {
+      String l = lines[i].strip();
+      if (!l.startsWith("```")) {
+        continue;
+      }
+      if (openedAt < 0) {
+        openedAt = i + 1;
+      } else {
+        if (!l.equals("```")) {
+          problems.add(name + ":" + (i + 1) + ": a closing fence followed by '" + l.substring(3) + "' (it opens a new block)");
+        }
+        openedAt = -1;
+      }
+    }
+    if (openedAt > 0) {
+      problems.add(name + ": a code fence opened at line " + openedAt + " never closes");
+    }
+    return problems;
   }
 
   @Test
