@@ -423,9 +423,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     String summary = Files.readString(stdout);
     if (p.exitValue() != 0) {
-      List<String> lines = Files.readAllLines(stderr);
-      throw new CliException("exit " + p.exitValue() + ": "
-          + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
+      throw exited(p, stderr, "");
     }
     double seconds;
     double rate;
@@ -459,6 +457,13 @@ final class BenchCommand implements Callable<Integer> {
         audited ? String.valueOf(order) : "-");
     out.flush();
     return row;
+  }
+
+  /** An arm's JVM that exited non-zero, with the last lines of its stderr. */
+  private static CliException exited(Process p, Path stderr, String when) throws IOException {
+    List<String> lines = Files.readAllLines(stderr);
+    return new CliException(when + "exit " + p.exitValue() + ": "
+        + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
   }
 
   /** Seconds of traffic before the measuring window: the arm's JIT warm-up. */
@@ -528,9 +533,7 @@ final class BenchCommand implements Callable<Integer> {
       throw new CliException("arm " + arm + " under live traffic did not stop within 2 minutes of the traffic's end");
     }
     if (p.exitValue() != 0) {
-      List<String> lines = Files.readAllLines(stderr);
-      throw new CliException("under live traffic, exit " + p.exitValue() + ": "
-          + String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
+      throw exited(p, stderr, "under live traffic, ");
     }
     List<io.kcp.audit.AuditEntry> entries = io.kcp.audit.AuditFiles.read(audit).entries();
     EndToEnd.Latency l = EndToEnd.measure(EndToEnd.timestamps(bootstrap, topic), entries, warm, trafficEnd);

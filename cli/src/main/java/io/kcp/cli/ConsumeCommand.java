@@ -282,14 +282,14 @@ final class ConsumeCommand implements Callable<Integer> {
     // settings mistakes first, before a broker is started or records produced
     ConsumerSettings probe = ConsumerSettings.builder().bootstrapServers("localhost:9092").groupId(group)
         .topics(topic).properties(consumerProperties).build();
-    engineConfig(probe, protocol, missing, errorPolicy, OpenTelemetry.noop(), parenting);
+    EngineConfig probeConfig = engineConfig(probe, protocol, missing, errorPolicy, OpenTelemetry.noop(), parenting);
     if (strategy == Strategy.worker) {
       workerConfig();
     } else if (strategy == Strategy.partition) {
       partitionConfig();
     } else if (strategy == Strategy.share) {
       refuseForShare();
-      shareEngine(engineConfig(probe, protocol, missing, errorPolicy, OpenTelemetry.noop(), parenting), r -> { });
+      shareEngine(probeConfig, r -> { });
     }
     OtelOptions.Telemetry telemetry = otel.open(err);
     try (telemetry; BrokerOption.Broker b = broker.open(err)) {
@@ -448,22 +448,21 @@ final class ConsumeCommand implements Callable<Integer> {
    */
   private void refuseForShare() {
     var parsed = spec.commandLine().getParseResult();
+    String noStatic = "share groups have no static membership: members come and go without a rebalance";
+    String noCommits = "a share group has no offsets to commit: each batch's records are acknowledged when the"
+        + " last of them is done";
+    String oneBatch = "a share member holds one batch at a time: bound it with -p max.poll.records=N";
     Map<String, String> instead = new LinkedHashMap<>();
     instead.put("--ordering", "share groups give no order at all, not per partition, not per key: for"
         + " key order use --strategy worker --ordering key, for partition order --strategy partition");
-    instead.put("--static-membership", "share groups have no static membership: members come and go"
-        + " without a rebalance");
-    instead.put("--instance-id", "share groups have no static membership: members come and go without a"
-        + " rebalance");
+    instead.put("--static-membership", noStatic);
+    instead.put("--instance-id", noStatic);
     instead.put("--group-protocol", "a share consumer speaks the share group protocol");
     instead.put("--assignor", "the broker assigns a share group's partitions; every member may get every partition");
-    instead.put("--commit-interval", "a share group has no offsets to commit: each batch's records are"
-        + " acknowledged when the last of them is done");
-    instead.put("--commit-every", "a share group has no offsets to commit: each batch's records are"
-        + " acknowledged when the last of them is done");
-    instead.put("--max-in-flight", "a share member holds one batch at a time: bound it with -p max.poll.records=N");
-    instead.put("--max-in-flight-per-partition", "a share member holds one batch at a time: bound it with"
-        + " -p max.poll.records=N");
+    instead.put("--commit-interval", noCommits);
+    instead.put("--commit-every", noCommits);
+    instead.put("--max-in-flight", oneBatch);
+    instead.put("--max-in-flight-per-partition", oneBatch);
     instead.put("--drain-timeout", "a share group has no revoke to drain: a member that leaves releases"
         + " its records");
     for (Map.Entry<String, String> e : instead.entrySet()) {

@@ -20,6 +20,9 @@ public final class ShareSettings {
   /** Consumer properties a share consumer refuses, and what to use instead. */
   static final Map<String, String> REFUSED = new LinkedHashMap<>();
 
+  private static final String BROKER_ASSIGNS =
+      "the broker assigns a share group's partitions; every member may get every partition";
+
   static {
     REFUSED.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
         "a share group's start is its group config share.auto.offset.reset: set it with"
@@ -31,10 +34,8 @@ public final class ShareSettings {
         "share groups have no static membership: members come and go without a rebalance");
     REFUSED.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG,
         "a share group's isolation level is its group config share.isolation.level");
-    REFUSED.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-        "the broker assigns a share group's partitions; every member may get every partition");
-    REFUSED.put(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG,
-        "the broker assigns a share group's partitions; every member may get every partition");
+    REFUSED.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, BROKER_ASSIGNS);
+    REFUSED.put(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, BROKER_ASSIGNS);
     REFUSED.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
         "a share group's session timeout is the broker's group.share.session.timeout.ms");
     REFUSED.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
