@@ -115,7 +115,7 @@ final class OtelOptions {
                 .setInternalTelemetryVersion(InternalTelemetryVersion.LEGACY).build())
             .build())
         .build();
-    return new Telemetry(sdk, sdk, err, target, OneLineWarnings.install(err));
+    return new Telemetry(sdk, sdk, err, target, OneLineWarnings.install(err, target));
   }
 
   /**
@@ -175,16 +175,18 @@ final class OtelOptions {
     private final Logger logger; // a strong reference: java.util.logging keeps loggers weakly
     private final boolean parentHandlers;
     private final SimpleFormatter formatter = new SimpleFormatter();
+    private final String target;
 
-    private OneLineWarnings(PrintWriter err, Logger logger) {
+    private OneLineWarnings(PrintWriter err, Logger logger, String target) {
       this.err = err;
+      this.target = target;
       this.logger = logger;
       this.parentHandlers = logger.getUseParentHandlers();
       setLevel(Level.WARNING);
     }
 
-    static OneLineWarnings install(PrintWriter err) {
-      OneLineWarnings handler = new OneLineWarnings(err, Logger.getLogger("io.opentelemetry"));
+    static OneLineWarnings install(PrintWriter err, String target) {
+      OneLineWarnings handler = new OneLineWarnings(err, Logger.getLogger("io.opentelemetry"), target);
       handler.logger.addHandler(handler);
       handler.logger.setUseParentHandlers(false);
       return handler;
@@ -201,6 +203,9 @@ final class OtelOptions {
         return;
       }
       StringBuilder line = new StringBuilder("otel: ").append(formatter.formatMessage(record));
+      if (line.indexOf("Failed to export") >= 0) {
+        line.append(" [to ").append(target).append(']'); // the exporter's message does not say where
+      }
       if (record.getThrown() != null) {
         line.append(" (").append(record.getThrown()).append(')');
       }

@@ -27,7 +27,7 @@ import java.util.List;
 /**
  * The OpenTelemetry metrics SDK with a pull reader that renders the gauges in the Prometheus text
  * exposition format at {@code /metrics}. (The SDK's own Prometheus exporter,
- * {@code opentelemetry-exporter-prometheus:1.68.0-alpha}, is listed in the 1.68.0 BOM but not
+ * {@code opentelemetry-exporter-prometheus}, is not yet used here;
  * published on Maven Central, and our gauges need nothing beyond the text format.)
  */
 final class PrometheusEndpoint implements AutoCloseable {
