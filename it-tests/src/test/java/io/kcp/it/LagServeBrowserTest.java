@@ -17,8 +17,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The page of {@code kcp lag serve} in a real browser (headless Chromium over WebDriver): with a
  * running consumer group under steady input, the chart draws real points and the badge says OK;
  * when the consumer stops, the badge turns STOP within one window. Skipped, with the reason, where
- * Chromium and chromedriver are not installed. The screenshot lands in
- * {@code it-tests/target/lag-serve.png} (docs/img/lag-serve.png is one of these).
+ * Chromium and chromedriver are not installed. Two screenshots land in {@code it-tests/target}:
+ * {@code lag-serve.png} while the consumer keeps up (badge OK, lag near 0) and
+ * {@code lag-serve-stop.png} once the badge says STOP (the flat start, the consumer closed, every
+ * partition's lag and the total climbing). docs/img/lag-serve.png is a copy of the second.
  */
 @ExtendWith(SharedBroker.class)
 class LagServeBrowserTest {
