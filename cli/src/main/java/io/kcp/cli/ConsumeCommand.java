@@ -298,7 +298,7 @@ final class ConsumeCommand implements Callable<Integer> {
         err.printf("producing the workload first: %,d records over %,d keys to '%s' (%d partitions)%n",
             records, keys, topic, partitions);
         ProduceCommand.produce(b.bootstrapServers(), topic, partitions, records, keys,
-            otel.exporter != OtelOptions.Exporter.none, err);
+            telemetry.enabled(), err);
         untilDrained = true;
       }
       ConsumerSettings.Builder sb = ConsumerSettings.builder()

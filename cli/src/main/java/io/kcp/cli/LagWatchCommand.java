@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
       "down since the last observation) and the status over a sliding --window.",
       "--record appends each observation as a JSON line (replay it with",
       "'kcp lag evaluate'); --prometheus-port serves the OpenTelemetry gauges for",
-      "Prometheus to scrape."
+      "Prometheus to scrape, in kafka-lag-exporter's names (kafka_consumergroup_group_lag ...)."
     })
 final class LagWatchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -64,13 +64,19 @@ final class LagWatchCommand implements Callable<Integer> {
   Path snapshot;
 
   @Option(names = "--prometheus-port", paramLabel = "PORT",
-      description = "Serve the lag gauges at http://BIND:PORT/metrics (Prometheus text format).")
+      description = "Serve the lag gauges at http://BIND:PORT/metrics (OpenTelemetry's Prometheus exporter; 0 = any"
+          + " free port).")
   Integer prometheusPort;
 
   @Option(names = "--bind", defaultValue = "127.0.0.1",
       description = "Address --prometheus-port listens on. Default: ${DEFAULT-VALUE} (this machine only; 0.0.0.0 for"
           + " every interface, e.g. for a Prometheus elsewhere).")
   String bind;
+
+  @Option(names = "--cluster-name", defaultValue = LagMonitor.DEFAULT_CLUSTER_NAME,
+      description = "The cluster_name label of every exported series (as kafka-lag-exporter's), so one Prometheus"
+          + " can tell clusters apart. Default: ${DEFAULT-VALUE}.")
+  String clusterName;
 
   @Option(names = "--per-partition-series", defaultValue = "true", negatable = true, fallbackValue = "true",
       description = "Export one series per partition (--no-per-partition-series: group totals only). Default: ${DEFAULT-VALUE}.")
@@ -91,6 +97,9 @@ final class LagWatchCommand implements Callable<Integer> {
     }
     if (interval.isZero() || interval.isNegative()) {
       throw new CliException("--interval must be positive (got " + interval + ")");
+    }
+    if (clusterName.isBlank()) {
+      throw new CliException("--cluster-name must not be blank");
     }
     Snapshots.check(snapshot);
     String bootstrap = lag.bootstrap("kcp lag watch");
@@ -149,7 +158,7 @@ final class LagWatchCommand implements Callable<Integer> {
 
   private LagMonitor monitor(ConsumerLag source, PrometheusEndpoint prometheus) {
     LagMonitor.Builder b = lag.monitor(source, window).perPartitionSeries(perPartitionSeries)
-        .openTelemetry(prometheus.openTelemetry());
+        .clusterName(clusterName.strip()).openTelemetry(prometheus.openTelemetry());
     try {
       if (includeTopics != null) {
         b.includeTopics(includeTopics);

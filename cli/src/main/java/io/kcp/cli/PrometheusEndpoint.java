@@ -1,45 +1,43 @@
 package io.kcp.cli;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.MeterProvider;
 import io.opentelemetry.api.trace.TracerProvider;
 import io.opentelemetry.context.propagation.ContextPropagators;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.exporter.prometheus.PrometheusMetricReader;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
-import io.opentelemetry.sdk.metrics.data.LongPointData;
-import io.opentelemetry.sdk.metrics.data.MetricData;
-import io.opentelemetry.sdk.metrics.data.MetricDataType;
-import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
-import io.opentelemetry.sdk.metrics.export.MetricReader;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 
 /**
- * The OpenTelemetry metrics SDK with a pull reader that renders the gauges in the Prometheus text
- * exposition format at {@code /metrics}. (The SDK's own Prometheus exporter,
- * {@code opentelemetry-exporter-prometheus}, is not yet used here;
- * published on Maven Central, and our gauges need nothing beyond the text format.)
+ * The OpenTelemetry metrics SDK read by the official Prometheus exporter ({@code
+ * opentelemetry-exporter-prometheus}'s {@link PrometheusMetricReader}) and scraped through the
+ * Prometheus client's {@link MetricsHandler}: every instrument kind (gauges, counters with {@code
+ * _total}, histograms with {@code _bucket}/{@code _sum}/{@code _count}), the exporter's naming
+ * rules (dots to underscores, the unit as a suffix: {@code s} → {@code _seconds}, {@code {offset}}
+ * dropped), and the text or OpenMetrics format as the scraper asks.
+ *
+ * <p>The {@code otel_scope_*} labels and the {@code target_info} series are turned off: kcp's
+ * series come from one instrumentation scope, Prometheus names the target by its {@code job} and
+ * {@code instance} labels, and the series keep the label sets of kafka-lag-exporter's, which
+ * dashboards written for it expect. (The OTLP path, {@link OtelOptions}, keeps scope and resource.)
  */
 final class PrometheusEndpoint implements AutoCloseable {
-  private final SdkMeterProvider provider;
-  private final HttpServer server;
+  private final SdkMeterProvider provider; // null: no endpoint, the no-op
+  private final HttpServer server; // null: detached, or no endpoint
   private final OpenTelemetry otel;
-  private final Reader reader;
+  private final HttpHandler handler;
 
-  private PrometheusEndpoint(SdkMeterProvider provider, HttpServer server, Reader reader) {
+  private PrometheusEndpoint(SdkMeterProvider provider, HttpServer server, HttpHandler handler) {
     this.provider = provider;
     this.server = server;
-    this.reader = reader;
+    this.handler = handler;
     this.otel = provider == null ? OpenTelemetry.noop() : new SdkMetricsOnly(provider);
   }
 
@@ -49,29 +47,28 @@ final class PrometheusEndpoint implements AutoCloseable {
    */
   static PrometheusEndpoint start(String bind, Integer port, PrintWriter err) {
     if (port == null) {
-      return new PrometheusEndpoint(null, null, null);
+      return new PrometheusEndpoint(null, null, new MetricsHandler(new PrometheusRegistry()));
     }
     if (port < 0 || port > 65535) {
       throw new CliException("--prometheus-port must be 0..65535 (got " + port + ")");
     }
-    Reader reader = new Reader();
-    SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
+    PrometheusEndpoint sdk = detached();
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(bind, port), 0);
     } catch (BindException e) {
-      provider.close();
+      sdk.close();
       throw new CliException("cannot listen on " + bind + ":" + port + " for --prometheus-port (" + e.getMessage()
           + "; pick another port, or 0 for any free one)");
     } catch (IOException e) {
-      provider.close();
+      sdk.close();
       throw new CliException("cannot serve --prometheus-port " + port + ": " + e.getMessage(), e);
     }
-    mount(server, reader);
+    server.createContext("/metrics", sdk.handler);
     server.start();
     err.printf("serving lag metrics at http://%s:%d/metrics%n", host(bind), server.getAddress().getPort());
     err.flush();
-    return new PrometheusEndpoint(provider, server, reader);
+    return new PrometheusEndpoint(sdk.provider, server, sdk.handler);
   }
 
   /** How a URL names the bound address (an IPv6 literal in brackets). */
@@ -80,29 +77,31 @@ final class PrometheusEndpoint implements AutoCloseable {
   }
 
   /**
-   * The metrics SDK without a server of its own: {@link #mount(HttpServer)} renders it at
-   * {@code /metrics} of a server the caller runs (and stops); closing it closes the SDK only.
+   * The metrics SDK without a server of its own: {@link #handler()} renders it wherever the caller
+   * routes it (and the caller stops its server); closing this closes the SDK only.
    */
   static PrometheusEndpoint detached() {
-    Reader reader = new Reader();
+    PrometheusMetricReader reader = PrometheusMetricReader.builder()
+        .setOtelScopeLabelsEnabled(false)
+        .setTargetInfoMetricEnabled(false)
+        .build();
     SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
-    return new PrometheusEndpoint(provider, null, reader);
+    PrometheusRegistry registry = new PrometheusRegistry();
+    registry.register(reader);
+    return new PrometheusEndpoint(provider, null, new MetricsHandler(registry));
   }
 
-  /** Serves this SDK's gauges at {@code /metrics} of {@code server}. */
+  /**
+   * The scrape: a GET renders every metric of this SDK, collected at that moment, in the format
+   * the {@code Accept} header asks for (Prometheus text by default). Route {@code /metrics} to it.
+   */
+  HttpHandler handler() {
+    return handler;
+  }
+
+  /** Serves {@link #handler()} at {@code /metrics} of {@code server}. */
   void mount(HttpServer server) {
-    mount(server, reader);
-  }
-
-  private static void mount(HttpServer server, Reader reader) {
-    server.createContext("/metrics", exchange -> {
-      byte[] body = reader.scrape().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream os = exchange.getResponseBody()) {
-        os.write(body);
-      }
-    });
+    server.createContext("/metrics", handler);
   }
 
   OpenTelemetry openTelemetry() {
@@ -140,65 +139,6 @@ final class PrometheusEndpoint implements AutoCloseable {
     @Override
     public ContextPropagators getPropagators() {
       return ContextPropagators.noop();
-    }
-  }
-
-  /** Collects on each scrape and renders long gauges as Prometheus text. */
-  static final class Reader implements MetricReader {
-    private volatile CollectionRegistration registration = CollectionRegistration.noop();
-
-    @Override
-    public void register(CollectionRegistration registration) {
-      this.registration = registration;
-    }
-
-    @Override
-    public AggregationTemporality getAggregationTemporality(InstrumentType type) {
-      return AggregationTemporality.CUMULATIVE;
-    }
-
-    @Override
-    public CompletableResultCode forceFlush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    String scrape() {
-      List<MetricData> metrics = new ArrayList<>(registration.collectAllMetrics());
-      metrics.sort(Comparator.comparing(MetricData::getName));
-      StringBuilder b = new StringBuilder();
-      for (MetricData m : metrics) {
-        if (m.getType() != MetricDataType.LONG_GAUGE) {
-          continue;
-        }
-        String name = name(m);
-        b.append("# HELP ").append(name).append(' ').append(m.getDescription().replace("\n", " ")).append('\n');
-        b.append("# TYPE ").append(name).append(" gauge\n");
-        for (LongPointData p : m.getLongGaugeData().getPoints()) {
-          b.append(name);
-          List<String> labels = new ArrayList<>();
-          p.getAttributes().forEach((k, v) -> labels.add(
-              k.getKey().replaceAll("[^A-Za-z0-9_]", "_") + "=\"" + escape(String.valueOf(v)) + "\""));
-          if (!labels.isEmpty()) {
-            b.append('{').append(String.join(",", labels)).append('}');
-          }
-          b.append(' ').append(p.getValue()).append('\n');
-        }
-      }
-      return b.toString();
-    }
-
-    private static String name(MetricData m) {
-      String n = m.getName().replaceAll("[^A-Za-z0-9_]", "_");
-      return "ms".equals(m.getUnit()) ? n + "_milliseconds" : n;
-    }
-
-    private static String escape(String v) {
-      return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
   }
 }

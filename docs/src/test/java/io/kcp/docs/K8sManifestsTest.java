@@ -279,7 +279,7 @@ class K8sManifestsTest {
           String name = s.group(1);
           String labels = s.group(2);
           Set<String> known;
-          if (name.startsWith("kcp_lag")) {
+          if (exported.lag().containsKey(name)) {
             known = exported.lagLabels(name);
             assertThat(labels).as(name + " selects the Rollout's group").contains("=\"" + group + "\"");
           } else {
@@ -568,8 +568,8 @@ class K8sManifestsTest {
    * underscores, the unit is a suffix, {@code {annotation}} units add none, a monotonic sum gets
    * {@code _total}, a histogram becomes {@code _bucket}, {@code _sum} and {@code _count}, an
    * up-down counter is a gauge). The lag gauges are served by {@code kcp lag watch
-   * --prometheus-port}, whose renderer replaces dots by underscores and adds {@code _milliseconds}
-   * to a gauge in {@code ms}.
+   * --prometheus-port} through OpenTelemetry's Prometheus exporter, which names them the same way
+   * (a unit suffix the name already ends with is not repeated: {@code ..._seconds} in {@code s}).
    */
   record Exported(Map<String, Set<String>> consumer, Map<String, Set<String>> lag) {
     /** What the library exports; the lag gauges as a {@code kcp lag watch} with or without per-partition series. */
@@ -607,8 +607,9 @@ class K8sManifestsTest {
             new PartitionLag("orders", 0, OptionalLong.of(5), 10, Optional.empty(), OptionalLong.of(1_000)))));
         return monitor; // its gauges report until it is closed
       })) {
-        lag.put(d.getName().replaceAll("[^A-Za-z0-9_]", "_") + ("ms".equals(d.getUnit()) ? "_milliseconds" : ""),
-            labels(d));
+        String name = d.getName().replaceAll("[^A-Za-z0-9_]", "_");
+        String suffix = unitSuffix(d.getUnit());
+        lag.put(name.endsWith(suffix) ? name : name + suffix, labels(d));
       }
       return new Exported(consumer, lag);
     }

@@ -139,20 +139,29 @@ class LagCommandTest {
       port = s.getLocalPort();
     }
     CompletableFuture<Cli.Result> watch = CompletableFuture.supplyAsync(() -> Cli.run("lag", "watch", "-b", b,
-        "--group", group, "--interval", "200ms", "--count", "15", "--json", "--prometheus-port", Integer.toString(port)));
+        "--group", group, "--interval", "200ms", "--count", "15", "--json", "--prometheus-port", Integer.toString(port),
+        "--cluster-name", "it"));
     HttpClient http = HttpClient.newHttpClient();
     HttpRequest get = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build();
     String[] body = {""};
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
       body[0] = http.send(get, HttpResponse.BodyHandlers.ofString()).body();
-      return body[0].contains("kcp_lag_total");
+      return body[0].contains("kafka_consumergroup_group_sum_lag");
     });
+    // kafka-lag-exporter's names and labels, time lag in seconds, the status as a state set
+    String g = "cluster_name=\"it\",group=\"" + group + "\"";
     assertThat(body[0])
-        .contains("# TYPE kcp_lag gauge")
-        .containsPattern("kcp_lag\\{[^}]*messaging_destination_partition_id=\"0\"[^}]*\\} 60")
-        .containsPattern("kcp_lag_total\\{messaging_consumer_group_name=\"" + group + "\"\\} 60")
-        .containsPattern("kcp_lag_time_lag_max_milliseconds\\{[^}]*\\} \\d+")
-        .contains("kcp_lag_status{");
+        .contains("# TYPE kafka_consumergroup_group_lag gauge")
+        .containsPattern("kafka_consumergroup_group_lag\\{[^}]*cluster_name=\"it\"[^}]*group=\"" + group
+            + "\"[^}]*partition=\"0\"[^}]*\\} 60\\.0\n")
+        .contains("kafka_consumergroup_group_sum_lag{" + g + "} 60.0\n")
+        .contains("kafka_consumergroup_group_max_lag{" + g + "} 60.0\n")
+        .containsPattern("kafka_consumergroup_group_max_lag_seconds\\{" + g + "\\} \\d+\\.\\d+")
+        .containsPattern("kafka_partition_latest_offset\\{cluster_name=\"it\",partition=\"0\",topic=\"[^\"]+\"\\} \\d")
+        .contains("kcp_consumergroup_status{" + g + ",status=\"ERR\"} 0.0\n")
+        .doesNotContain("_total");
+    assertThat(body[0].lines().filter(l -> l.startsWith("kcp_consumergroup_status{"))
+        .filter(l -> l.endsWith(" 1.0"))).as("one status at a time").hasSize(1);
     Cli.Result r = watch.get();
     assertThat(r.exitCode()).as(r.err()).isZero();
     // on the loopback address only, unless --bind says otherwise

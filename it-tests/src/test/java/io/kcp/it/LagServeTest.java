@@ -234,18 +234,17 @@ class LagServeTest {
       assertThat(metrics.code()).isEqualTo(200);
       assertThat(metrics.contentType()).startsWith("text/plain; version=0.0.4");
       List<Sample> samples = parsePrometheus(metrics.body());
-      assertThat(samples).filteredOn(x -> x.name().equals("kcp_lag_total")
-              && group.equals(x.labels().get("messaging_consumer_group_name")))
+      assertThat(samples).filteredOn(x -> x.name().equals("kafka_consumergroup_group_sum_lag")
+              && group.equals(x.labels().get("group")))
           .singleElement().extracting(Sample::value).isEqualTo(60.0);
-      assertThat(samples).filteredOn(x -> x.name().equals("kcp_lag")
-              && group.equals(x.labels().get("messaging_consumer_group_name"))
-              && "0".equals(x.labels().get("messaging_destination_partition_id")))
+      assertThat(samples).filteredOn(x -> x.name().equals("kafka_consumergroup_group_lag")
+              && group.equals(x.labels().get("group")) && "0".equals(x.labels().get("partition")))
           .singleElement().extracting(Sample::value).isEqualTo(60.0);
       assertThat(member.assignment()).hasSize(2);
-      // the gauge codes the group status as the LagStatus ordinal
-      assertThat(samples).filteredOn(x -> x.name().equals("kcp_lag_status")
-              && group.equals(x.labels().get("messaging_consumer_group_name")))
-          .isNotEmpty();
+      // the group status is a state set: one series per status, exactly one of them 1
+      assertThat(samples).filteredOn(x -> x.name().equals("kcp_consumergroup_status")
+              && group.equals(x.labels().get("group")))
+          .hasSize(6).filteredOn(x -> x.value() == 1.0).hasSize(1);
     }
   }
 

@@ -12,9 +12,11 @@ import java.util.regex.Pattern;
 /**
  * Watches one group: each {@link #observe()} takes a snapshot, slides the per-partition windows,
  * and evaluates them with {@link LagEvaluator}; the latest report is exported as OpenTelemetry
- * gauges ({@code kcp.lag}, {@code kcp.lag.total}, {@code kcp.lag.max}, {@code kcp.lag.time_lag},
- * {@code kcp.lag.time_lag.max}, {@code kcp.lag.status}, {@code kcp.lag.partition.status}) through
- * the {@link OpenTelemetry} given (no-op by default).
+ * gauges named after kafka-lag-exporter's metrics ({@code kafka.consumergroup.group.lag}, {@code
+ * .lag_seconds}, {@code .offset}, {@code .max_lag}, {@code .max_lag_seconds}, {@code .sum_lag},
+ * {@code .topic_sum_lag}, {@code kafka.partition.latest_offset}) and the statuses as state sets
+ * ({@code kcp.consumergroup.status}, {@code kcp.consumergroup.partition.status}), each with the
+ * attribute {@code cluster_name}, through the {@link OpenTelemetry} given (no-op by default).
  *
  * <p>The Admin API does not say when an offset was committed, so a window entry is added when the
  * committed offset moved, or when a live member owns the partition; an unowned partition whose
@@ -26,6 +28,9 @@ import java.util.regex.Pattern;
  * <p>Not thread-safe: call {@code observe} from one thread (the gauges read the latest report safely).
  */
 public final class LagMonitor implements AutoCloseable {
+  /** The {@code cluster_name} of the exported series unless {@link Builder#clusterName} says: {@value}. */
+  public static final String DEFAULT_CLUSTER_NAME = "local";
+
   /** Default number of observations in a window: {@value}. */
   public static final int DEFAULT_WINDOW_SIZE = 10;
 
@@ -49,7 +54,7 @@ public final class LagMonitor implements AutoCloseable {
     this.windows = new Windows(b.windowSize);
     Predicate<String> topics = t -> (b.include == null || b.include.matcher(t).matches())
         && (b.exclude == null || !b.exclude.matcher(t).matches());
-    this.gauges = new LagGauges(b.otel, group, () -> latest, () -> lastError != null, b.perPartition, topics);
+    this.gauges = new LagGauges(b.otel, b.clusterName, group, () -> latest, () -> lastError != null, b.perPartition, topics);
   }
 
   /** A builder for a monitor of {@code group}. */
@@ -130,6 +135,7 @@ public final class LagMonitor implements AutoCloseable {
     private long allowedLag;
     private double minimumComplete;
     private OpenTelemetry otel = OpenTelemetry.noop();
+    private String clusterName = DEFAULT_CLUSTER_NAME;
     private boolean perPartition = true;
     private Pattern include;
     private Pattern exclude;
@@ -185,6 +191,20 @@ public final class LagMonitor implements AutoCloseable {
     /** Where the gauges go; default {@link OpenTelemetry#noop()}. */
     public Builder openTelemetry(OpenTelemetry openTelemetry) {
       this.otel = requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
+    /**
+     * The {@code cluster_name} attribute of every exported series (as kafka-lag-exporter labels
+     * them), so that one Prometheus can tell clusters apart; default {@value
+     * LagMonitor#DEFAULT_CLUSTER_NAME}.
+     */
+    public Builder clusterName(String clusterName) {
+      requireNonNull(clusterName, "clusterName");
+      if (clusterName.isBlank()) {
+        throw new IllegalArgumentException("clusterName must not be blank");
+      }
+      this.clusterName = clusterName;
       return this;
     }
 
