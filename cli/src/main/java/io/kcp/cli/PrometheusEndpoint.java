@@ -1,5 +1,6 @@
 package io.kcp.cli;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.metrics.MeterProvider;
@@ -80,8 +81,8 @@ final class PrometheusEndpoint implements AutoCloseable {
   }
 
   /**
-   * The metrics SDK without a server of its own: {@link #mount(HttpServer)} renders it at
-   * {@code /metrics} of a server the caller runs (and stops); closing it closes the SDK only.
+   * The metrics SDK without a server of its own: {@link #handler()} renders it for a server the
+   * caller runs (and stops); closing it closes the SDK only.
    */
   static PrometheusEndpoint detached() {
     Reader reader = new Reader();
@@ -89,20 +90,24 @@ final class PrometheusEndpoint implements AutoCloseable {
     return new PrometheusEndpoint(provider, null, reader);
   }
 
-  /** Serves this SDK's gauges at {@code /metrics} of {@code server}. */
-  void mount(HttpServer server) {
-    mount(server, reader);
+  /** A handler that answers with this SDK's gauges in Prometheus text (e.g. a {@code LagServer} route). */
+  HttpHandler handler() {
+    return handler(reader);
   }
 
   private static void mount(HttpServer server, Reader reader) {
-    server.createContext("/metrics", exchange -> {
+    server.createContext("/metrics", handler(reader));
+  }
+
+  private static HttpHandler handler(Reader reader) {
+    return exchange -> {
       byte[] body = reader.scrape().getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
       exchange.sendResponseHeaders(200, body.length);
       try (OutputStream os = exchange.getResponseBody()) {
         os.write(body);
       }
-    });
+    };
   }
 
   OpenTelemetry openTelemetry() {
