@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -111,6 +112,7 @@ public final class LagServer implements AutoCloseable {
   private final LagHttp http;
   private final List<Consumer<Round>> listeners;
   private final ScheduledExecutorService sampler;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private long rounds;
 
   private LagServer(Builder b) {
@@ -197,6 +199,9 @@ public final class LagServer implements AutoCloseable {
   /** Stops sampling, the HTTP server and the monitors (their gauges go away). Idempotent. */
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     sampler.shutdownNow();
     try {
       sampler.awaitTermination(5, TimeUnit.SECONDS);

@@ -73,6 +73,7 @@ class LagServerTest {
       assertThat(now.number()).isGreaterThanOrEqualTo(before + 1);
       assertThat(rounds).contains(now);
     }
+    server.close(); // a second close does nothing
     int after = rounds.size();
     assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(URI.create(server.url() + "/healthz"))
         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()))

@@ -85,7 +85,12 @@ public final class LagHttp implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + bind + ":" + port + ": " + e.getMessage(), e);
     }
-    return new LagHttp(server, board, settings, routes);
+    try {
+      return new LagHttp(server, board, settings, routes);
+    } catch (RuntimeException e) {
+      server.stop(0); // do not keep the port of a server that will never answer
+      throw e;
+    }
   }
 
   /** Whether {@code path} is one of the server's own endpoints (which a route may not replace). */
