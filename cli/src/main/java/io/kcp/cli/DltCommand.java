@@ -110,7 +110,7 @@ final class DltCommand implements Callable<Integer> {
         // not a number: quote it
       }
     }
-    return BurrowJson.str(value);
+    return JsonStrings.quote(value);
   }
 
   private List<Map<String, String>> read(String bootstrap) {

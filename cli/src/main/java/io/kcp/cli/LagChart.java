@@ -1,5 +1,6 @@
 package io.kcp.cli;
 
+import io.kcp.lag.LagServer;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -30,7 +31,7 @@ final class LagChart {
   private LagChart() {}
 
   /** One group's chart: its name and the points to draw. */
-  record Group(String group, List<LagBoard.Point> points) {}
+  record Group(String group, List<LagServer.Point> points) {}
 
   static void writePng(Path file, List<Group> groups) {
     if (System.getProperty("java.awt.headless") == null) {
@@ -53,7 +54,7 @@ final class LagChart {
   }
 
   static XYChart chart(Group g) {
-    List<LagBoard.Point> pts = g.points();
+    List<LagServer.Point> pts = g.points();
     String status = pts.isEmpty() ? "no observation yet" : pts.get(pts.size() - 1).status().name();
     XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT)
         .title(g.group() + " — " + status).xAxisTitle("time").yAxisTitle("lag (records)").build();
@@ -66,7 +67,7 @@ final class LagChart {
       return c;
     }
     List<Date> xs = pts.stream().map(p -> new Date(p.atMs())).toList();
-    XYSeries total = c.addSeries("total", xs, pts.stream().map(LagBoard.Point::totalLag).toList());
+    XYSeries total = c.addSeries("total", xs, pts.stream().map(LagServer.Point::totalLag).toList());
     total.setLineColor(Color.BLACK);
     total.setMarker(SeriesMarkers.NONE);
     TreeSet<String> names = new TreeSet<>();
@@ -79,7 +80,7 @@ final class LagChart {
     for (String n : names) {
       List<Date> x = new ArrayList<>();
       List<Long> y = new ArrayList<>();
-      for (LagBoard.Point p : pts) {
+      for (LagServer.Point p : pts) {
         Map<String, Long> lags = p.lags();
         if (lags.containsKey(n)) {
           x.add(new Date(p.atMs()));

@@ -1,15 +1,17 @@
 package io.kcp.cli;
 
 import io.kcp.lag.ConsumerLag;
-import io.kcp.lag.LagException;
+import io.kcp.lag.LagServer;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,13 +26,16 @@ import picocli.CommandLine.Spec;
       "Sample the named groups (or every consumer group) each --interval and serve,",
       "on --bind:--port (127.0.0.1:8080 by default):",
       "  /                                     a live page: status badge and lag chart per group",
-      "  /v3/kafka/CLUSTER/consumer            the groups (Burrow's HTTP API shape)",
+      "  /v3/kafka                             the cluster list (Burrow's HTTP API shape)",
+      "  /v3/kafka/CLUSTER                     the cluster: its bootstrap servers (Burrow's shape)",
+      "  /v3/kafka/CLUSTER/consumer            the groups (Burrow's shape)",
+      "  /v3/kafka/CLUSTER/consumer/G          G's offsets per topic and partition (Burrow's shape)",
       "  /v3/kafka/CLUSTER/consumer/G/lag      every partition of G (Burrow's shape)",
       "  /v3/kafka/CLUSTER/consumer/G/status   the partitions of G that are not OK",
       "  /metrics                              the lag gauges in Prometheus text",
       "  /healthz                              'ok'",
-      "Every endpoint is a GET that changes nothing. History is kept in memory,",
-      "--history observations per group at most."
+      "Every endpoint answers GET and HEAD and changes nothing (other methods: 405).",
+      "History is kept in memory, --history observations per group at most."
     })
 final class LagServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -119,66 +124,66 @@ final class LagServeCommand implements Callable<Integer> {
     }
     Snapshots.check(snapshot);
     PrintWriter err = spec.commandLine().getErr();
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
     try (ConsumerLag source = ConsumerLag.builder().bootstrapServers(bootstrapServer.strip()).timeout(timeout)
-            .timeLag(!noTimeLag).build()) {
-      LagServer server = null;
-      PrometheusEndpoint metrics = null;
-      LagBoard board = null;
+            .timeLag(!noTimeLag).build();
+        PrometheusEndpoint metrics = PrometheusEndpoint.detached()) {
+      LagServer.Builder builder = LagServer.builder(source).groups(groups).bind(bind).port(port)
+          .clusterName(clusterName).bootstrapServers(bootstrapServer.strip()).interval(interval).windowSize(window)
+          .allowedLag(allowedLag).minimumComplete(minimumComplete).history(history)
+          .openTelemetry(metrics.openTelemetry()).route("/metrics", metrics.handler())
+          .onRound(round -> {
+            try {
+              onRound(round, err);
+            } catch (RuntimeException e) {
+              failure.set(e);
+              done.countDown();
+              return;
+            }
+            if (count != null && round.number() >= count) {
+              done.countDown();
+            }
+          });
+      LagServer server;
       try {
-        metrics = PrometheusEndpoint.detached();
-        board = new LagBoard(source, groups, window, allowedLag, minimumComplete, history, metrics.openTelemetry(),
-            System::currentTimeMillis);
-        server = LagServer.bind(bind, port, board, clusterName, interval.toMillis());
-        metrics.mount(server.httpServer());
-        server.start();
+        server = builder.start();
+      } catch (UncheckedIOException e) {
+        Throwable why = e.getCause() instanceof BindException ? e.getCause() : e;
+        throw new CliException("cannot listen on " + bind + ":" + port + " (" + why.getMessage()
+            + "; pick another --port, or 0 for any free one)", e);
+      }
+      try (server) {
         err.printf("kcp lag serve: %s/ (watching %s; every %d ms; Ctrl-C to stop)%n", server.url(),
             groups.isEmpty() ? "every consumer group" : String.join(", ", groups), interval.toMillis());
         err.flush();
-        loop(board, err);
-      } finally {
-        if (server != null) {
-          server.close();
-        }
-        if (board != null) {
-          board.close();
-        }
-        if (metrics != null) {
-          metrics.close();
+        try {
+          done.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
       }
     }
-    return 0;
-  }
-
-  private void loop(LagBoard board, PrintWriter err) {
-    for (int i = 0; count == null || i < count; i++) {
-      if (i > 0) {
-        try {
-          TimeUnit.MILLISECONDS.sleep(interval.toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-      if (Thread.currentThread().isInterrupted()) {
-        break;
-      }
-      Optional<String> listError;
-      try {
-        listError = board.sample();
-      } catch (LagException e) {
-        listError = Optional.of(e.getMessage());
-      }
-      if (snapshot != null) {
-        LagChart.writePng(snapshot, board.watched().stream()
-            .map(g -> new LagChart.Group(g, board.history(g))).toList());
-      }
-      listError.ifPresent(m -> {
-        err.println("kcp lag serve: cannot list the groups: " + m + " (retrying in " + interval.toMillis() + " ms)");
-        err.flush();
-      });
+    if (failure.get() != null) {
+      throw failure.get();
     }
     err.println("kcp lag serve: stopped");
     err.flush();
+    return 0;
+  }
+
+  /** After each round: the --snapshot chart, and the one line that says the groups could not be listed. */
+  private void onRound(LagServer.Round round, PrintWriter err) {
+    if (snapshot != null) {
+      LagServer server = round.server();
+      LagChart.writePng(snapshot, server.watched().stream()
+          .map(g -> new LagChart.Group(g, server.history(g))).toList());
+    }
+    round.error().ifPresent(m -> {
+      synchronized (err) {
+        err.println("kcp lag serve: cannot list the groups: " + m + " (retrying in " + interval.toMillis() + " ms)");
+        err.flush();
+      }
+    });
   }
 }

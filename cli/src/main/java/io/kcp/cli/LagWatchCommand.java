@@ -4,6 +4,7 @@ import io.kcp.lag.ConsumerLag;
 import io.kcp.lag.LagJson;
 import io.kcp.lag.LagMonitor;
 import io.kcp.lag.LagReport;
+import io.kcp.lag.LagServer;
 import io.kcp.lag.PartitionLag;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -110,7 +111,7 @@ final class LagWatchCommand implements Callable<Integer> {
         ConsumerLag source = lag.open(bootstrap);
         LagMonitor monitor = monitor(source, prometheus)) {
       Map<String, Long> previous = new HashMap<>();
-      Deque<LagBoard.Point> history = new ArrayDeque<>();
+      Deque<LagServer.Point> history = new ArrayDeque<>();
       for (int i = 0; count == null || i < count; i++) {
         if (i > 0) {
           TimeUnit.MILLISECONDS.sleep(interval.toMillis());
@@ -132,7 +133,7 @@ final class LagWatchCommand implements Callable<Integer> {
           append(record, line);
         }
         if (snapshot != null) {
-          history.addLast(LagBoard.point(r));
+          history.addLast(LagServer.Point.of(r));
           while (history.size() > Snapshots.HISTORY) {
             history.removeFirst();
           }

@@ -99,11 +99,6 @@ final class PrometheusEndpoint implements AutoCloseable {
     return handler;
   }
 
-  /** Serves {@link #handler()} at {@code /metrics} of {@code server}. */
-  void mount(HttpServer server) {
-    server.createContext("/metrics", handler);
-  }
-
   OpenTelemetry openTelemetry() {
     return otel;
   }

@@ -35,11 +35,11 @@ final class ShareLagTable {
       }
       parts.append(String.format(Locale.ROOT,
           "{\"topic\":%s,\"partition\":%d,\"start_offset\":%d,\"log_end_offset\":%d,\"lag\":%s}",
-          BurrowJson.str(p.topic()), p.partition(), p.startOffset(), p.logEndOffset(),
+          JsonStrings.quote(p.topic()), p.partition(), p.startOffset(), p.logEndOffset(),
           p.lag() < 0 ? "null" : Long.toString(p.lag())));
     }
     return String.format(Locale.ROOT,
         "{\"group\":%s,\"type\":\"share\",\"state\":\"%s\",\"members\":%d,\"total_lag\":%d,\"partitions\":[%s]}",
-        BurrowJson.str(g.group()), g.state(), g.members(), g.totalLag(), parts);
+        JsonStrings.quote(g.group()), g.state(), g.members(), g.totalLag(), parts);
   }
 }

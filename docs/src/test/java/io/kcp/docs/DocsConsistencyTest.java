@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps the course honest: every relative link in README.md and docs/*.md points at a file that
  * exists, and every test class the docs name (a backticked {@code SomethingTest}) exists in the
- * repository, so "the test that proves it" cannot silently disappear; and every code fence
- * closes where it should.
+ * repository, so "the test that proves it" cannot silently disappear; every code fence closes
+ * where it should; and every snippet the docs quote is the tagged region of the file it names.
  */
 class DocsConsistencyTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -124,5 +124,48 @@ class DocsConsistencyTest {
       }
     }
     assertThat(missing).as("tests named in the docs that do not exist").isEmpty();
+  }
+
+  private static final Pattern SNIPPET = Pattern.compile("<!-- snippet: ([^#\\s]+)#([A-Za-z0-9_-]+) -->\n```[a-z]*\n(.*?)\n```\n",
+      Pattern.DOTALL);
+
+  /**
+   * A code block marked {@code <!-- snippet: path#tag -->} is, line for line, the region of that
+   * (compiled, tested) file between {@code tag::tag[]} and {@code end::tag[]}: the docs quote code
+   * that runs.
+   */
+  @Test
+  void everySnippetIsItsTaggedRegion() throws IOException {
+    List<String> problems = new ArrayList<>();
+    int found = 0;
+    for (Path md : markdownFiles()) {
+      Matcher m = SNIPPET.matcher(Files.readString(md));
+      while (m.find()) {
+        found++;
+        Path source = ROOT.resolve(m.group(1));
+        String where = ROOT.relativize(md) + " quotes " + m.group(1) + "#" + m.group(2);
+        if (!Files.exists(source)) {
+          problems.add(where + ": no such file");
+          continue;
+        }
+        List<String> lines = Files.readAllLines(source);
+        int start = -1;
+        int end = -1;
+        for (int i = 0; i < lines.size(); i++) {
+          if (lines.get(i).contains("tag::" + m.group(2) + "[]") && !lines.get(i).contains("end::")) {
+            start = i;
+          } else if (lines.get(i).contains("end::" + m.group(2) + "[]")) {
+            end = i;
+          }
+        }
+        if (start < 0 || end <= start) {
+          problems.add(where + ": no tag::" + m.group(2) + "[] ... end::" + m.group(2) + "[] region");
+        } else if (!String.join("\n", lines.subList(start + 1, end)).equals(m.group(3))) {
+          problems.add(where + ": the block differs from the tagged region");
+        }
+      }
+    }
+    assertThat(found).as("snippets found (the pattern still matches the docs)").isPositive();
+    assertThat(problems).as("snippets that are not their tagged region").isEmpty();
   }
 }

@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class LagServe implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A response: its status code and body. */
-  record Response(int code, String contentType, String body) {
+  /** A response: its status code, content type, body and {@code Allow} header ("" when absent). */
+  record Response(int code, String contentType, String body, String allow) {
     JsonNode json() {
       try {
         return JSON.readTree(body);
@@ -70,7 +70,8 @@ final class LagServe implements AutoCloseable {
     try {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
           .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+      return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(),
+          r.headers().firstValue("Allow").orElse(""));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -83,7 +84,8 @@ final class LagServe implements AutoCloseable {
     try {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
           .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+      return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(),
+          r.headers().firstValue("Allow").orElse(""));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code kcp lag serve} against the suite's broker: the Burrow-shaped JSON carries, field by field,
  * what a {@link LagMonitor} of the same group sees; unknown groups and clusters are 404 JSON with a
- * message; {@code /metrics} parses as Prometheus text; the history stays within {@code --history};
+ * message; the offsets detail and the cluster endpoints carry Burrow's shapes; every endpoint answers
+ * HEAD and refuses other methods with 405; {@code /metrics} parses as Prometheus text; the history stays within {@code --history};
  * without {@code --group} every group is served; and nothing can be changed over HTTP.
  */
 @ExtendWith(SharedBroker.class)
@@ -125,6 +126,41 @@ class LagServeTest {
       JsonNode list = serve.get("/v3/kafka/local/consumer").json();
       assertThat(list.get("error").asBoolean()).isFalse();
       assertThat(list.get("consumers")).extracting(JsonNode::asText).containsExactly(group);
+
+      // the offsets detail: per topic, per partition (indexed by number) the window as Burrow's ring
+      JsonNode detail = serve.get("/v3/kafka/local/consumer/" + group).json();
+      assertThat(detail.get("message").asText()).isEqualTo("consumer detail returned");
+      assertThat(detail.at("/request/url").asText()).isEqualTo("/v3/kafka/local/consumer/" + group);
+      assertThat(detail.get("topics").size()).isEqualTo(1);
+      JsonNode parts = detail.at("/topics/" + topic);
+      assertThat(parts).hasSize(2);
+      for (int i = 0; i < 2; i++) {
+        PartitionLag expected = snap.partitions().get(i);
+        JsonNode p = parts.get(i);
+        assertThat(p.get("offsets")).as("a full window: %d entries, none null", WINDOW).hasSize(WINDOW)
+            .allSatisfy(o -> assertThat(o.get("offset").asLong()).isEqualTo(expected.committedOffset().getAsLong()));
+        assertThat(p.get("owner").asText()).isEqualTo(expected.owner().orElseThrow().host());
+        assertThat(p.get("client_id").asText()).isEqualTo(group + "-client");
+        assertThat(p.get("current-lag").asLong()).isEqualTo(expected.lag().getAsLong());
+      }
+      assertThat(parts.at("/0/offsets/" + (WINDOW - 1) + "/lag").asLong()).isEqualTo(60);
+
+      // the cluster list and the cluster detail
+      assertThat(serve.get("/v3/kafka").json().get("clusters")).extracting(JsonNode::asText).containsExactly("local");
+      JsonNode cluster = serve.get("/v3/kafka/local").json();
+      assertThat(cluster.get("message").asText()).isEqualTo("cluster module detail returned");
+      assertThat(cluster.at("/module/class-name").asText()).isEqualTo("kafka");
+      assertThat(cluster.at("/module/servers")).extracting(JsonNode::asText).containsExactly(b);
+      assertThat(cluster.at("/module/offset-refresh").asLong()).as("300 ms, in whole seconds rounded up").isEqualTo(1);
+
+      // HEAD: the same status and headers, no body
+      for (String path : List.of("/", "/v3/kafka", "/v3/kafka/local", "/v3/kafka/local/consumer/" + group,
+          "/v3/kafka/local/consumer/" + group + "/lag", "/metrics", "/healthz")) {
+        LagServe.Response head = serve.send("HEAD", path);
+        assertThat(head.code()).as(path).isEqualTo(200);
+        assertThat(head.contentType()).as(path).isEqualTo(serve.get(path).contentType());
+        assertThat(head.body()).as(path).isEmpty();
+      }
       assertThat(member.assignment()).as("the owner the JSON names is still the member").hasSize(2);
       Cli.Result r = serve.stop();
       assertThat(r.exitCode()).as(r.err()).isZero();
@@ -166,10 +202,22 @@ class LagServeTest {
       assertThat(nowhere.code()).isEqualTo(404);
       assertThat(nowhere.json().get("message").asText()).startsWith("no such endpoint: /v2/nothing");
 
-      for (String method : List.of("POST", "PUT", "DELETE")) {
-        LagServe.Response r = serve.send(method, "/v3/kafka/prod-eu/consumer/" + group);
-        assertThat(r.code()).as(method).isEqualTo(405);
-        assertThat(r.json().get("message").asText()).isEqualTo("only GET: this server changes nothing");
+      assertThat(nowhere.json().get("message").asText())
+          .contains("/v3/kafka, /v3/kafka/prod-eu, /v3/kafka/prod-eu/consumer, /v3/kafka/prod-eu/consumer/GROUP,");
+      assertThat(serve.send("HEAD", "/v2/nothing").code()).isEqualTo(404);
+      LagServe.Response detail = serve.get("/v3/kafka/prod-eu/consumer/" + missing);
+      assertThat(detail.code()).isEqualTo(404);
+      assertThat(detail.json().get("message").asText()).startsWith("consumer group '" + missing + "' not found");
+      assertThat(serve.get("/v3/kafka/local").code()).as("another cluster's detail").isEqualTo(404);
+
+      for (String path : List.of("/v3/kafka/prod-eu/consumer/" + group, "/v3/kafka", "/metrics", "/")) {
+        for (String method : List.of("POST", "PUT", "DELETE")) {
+          LagServe.Response r = serve.send(method, path);
+          assertThat(r.code()).as("%s %s", method, path).isEqualTo(405);
+          assertThat(r.allow()).as("%s %s", method, path).isEqualTo("GET, HEAD");
+          assertThat(r.json().get("message").asText()).isEqualTo("only GET: this server changes nothing");
+          assertThat(r.json().at("/request/url").asText()).isEqualTo(path);
+        }
       }
       assertThat(serve.get("/healthz").body()).isEqualTo("ok\n");
       assertThat(member.assignment()).as("the served group has its member").hasSize(2);

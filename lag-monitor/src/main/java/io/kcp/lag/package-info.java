@@ -9,8 +9,11 @@
  *   <li>{@link io.kcp.lag.LagMonitor}: snapshots over a sliding window, evaluated by
  *       {@link io.kcp.lag.LagEvaluator} (OK / WARN / STALL / STOP / REWIND) and exported as
  *       OpenTelemetry gauges (way 3).
+ *   <li>{@link io.kcp.lag.LagServer}: a monitor per group sampled on an interval and served over
+ *       HTTP — a live page and Burrow's HTTP API v3 — the dashboard of {@code kcp lag serve}.
  * </ul>
  *
- * <p>Depends on {@code kafka-clients} and {@code opentelemetry-api} only.
+ * <p>Depends on {@code kafka-clients}, {@code opentelemetry-api} and {@code jackson-databind} (and
+ * the uPlot WebJar, a page resource); the server is the JDK's {@code jdk.httpserver}.
  */
 package io.kcp.lag;

@@ -1,52 +1,48 @@
-package io.kcp.cli;
+package io.kcp.lag.internal.serve;
 
-import io.kcp.lag.ConsumerLag;
 import io.kcp.lag.LagException;
 import io.kcp.lag.LagMonitor;
 import io.kcp.lag.LagReport;
+import io.kcp.lag.LagServer.Point;
 import io.kcp.lag.LagStatus;
 import io.kcp.lag.LagWindow;
-import io.kcp.lag.PartitionLag;
-import io.opentelemetry.api.OpenTelemetry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
- * What {@code kcp lag serve} knows: one {@link LagMonitor} per watched group, the latest view of
- * each and a bounded history of lag per partition. {@link #sample()} is called from one thread;
- * the HTTP handlers read {@link #view(String)} and {@link #history(String)} from others.
+ * What the server knows: one {@link LagMonitor} per watched group, the latest view of each and a
+ * bounded history per group. {@link #sample()} is called from one thread at a time; the HTTP
+ * handlers read {@link #view(String)} and {@link #history(String)} from others.
  */
-final class LagBoard implements AutoCloseable {
-  /** One observation kept for the chart: the group status, the total lag and each partition's lag. */
-  record Point(long atMs, LagStatus status, long totalLag, Map<String, Long> lags) {}
-
+public final class Board implements AutoCloseable {
   /**
    * The latest that is known of a group: the last good report and the window it was evaluated on
    * (null before the first), and the error of the last observation (null when it succeeded).
    */
-  record View(String group, LagReport report, LagWindow window, int windowSize, String error) {
+  public record View(String group, LagReport report, LagWindow window, int windowSize, String error) {
     /** The group status: ERR while the last observation failed. */
-    LagStatus status() {
+    public LagStatus status() {
       return error != null || report == null ? LagStatus.ERR : report.evaluation().status();
     }
   }
 
-  private final ConsumerLag source;
+  private final Supplier<List<String>> lister;
   private final List<String> fixedGroups;
+  private final Function<String, LagMonitor> monitors;
+  private final BiFunction<String, LagMonitor, LagReport> observer;
   private final int windowSize;
-  private final long allowedLag;
-  private final double minimumComplete;
   private final int historySize;
-  private final OpenTelemetry otel;
   private final LongSupplier clock;
   private final Map<String, Watch> watches = new ConcurrentSkipListMap<>();
   private volatile Set<String> clusterGroups = Set.of();
@@ -63,32 +59,33 @@ final class LagBoard implements AutoCloseable {
   }
 
   /**
-   * @param groups the groups to watch; empty = every consumer group of the cluster, as it changes
-   * @param historySize observations kept per group for the chart (older ones are dropped)
+   * @param lister the cluster's consumer groups (may throw {@link LagException})
+   * @param groups the groups to watch; empty = every group {@code lister} gives, as it changes
+   * @param monitors a new monitor for a group
+   * @param observer one observation of a group by its monitor (may throw {@link LagException})
+   * @param historySize observations kept per group (older ones are dropped)
    */
-  LagBoard(ConsumerLag source, List<String> groups, int windowSize, long allowedLag, double minimumComplete,
-      int historySize,
-      OpenTelemetry otel, LongSupplier clock) {
-    this.source = source;
+  public Board(Supplier<List<String>> lister, List<String> groups, Function<String, LagMonitor> monitors,
+      BiFunction<String, LagMonitor, LagReport> observer, int windowSize, int historySize, LongSupplier clock) {
+    this.lister = lister;
     this.fixedGroups = List.copyOf(groups);
+    this.monitors = monitors;
+    this.observer = observer;
     this.windowSize = windowSize;
-    this.allowedLag = allowedLag;
-    this.minimumComplete = minimumComplete;
     this.historySize = historySize;
-    this.otel = otel;
     this.clock = clock;
   }
 
   /**
    * One round: lists the cluster's groups, starts or drops watches (all-groups mode), observes
-   * every watched group once and appends to its history. A failure is kept in the group's view.
+   * every watched group once and appends to its history. A group's failure is kept in its view.
    *
    * @return the failure to list groups, if that failed (the watched groups are still observed)
    */
-  Optional<String> sample() {
+  public Optional<String> sample() {
     String listError = null;
     try {
-      clusterGroups = Set.copyOf(source.groups());
+      clusterGroups = Set.copyOf(lister.get());
     } catch (LagException e) {
       listError = e.getMessage();
     }
@@ -101,11 +98,8 @@ final class LagBoard implements AutoCloseable {
       }
     }
     for (String g : wanted) {
-      watches.computeIfAbsent(g, k -> new Watch(
-          LagMonitor.builder(k).source(source).windowSize(windowSize).allowedLag(allowedLag)
-              .minimumComplete(minimumComplete)
-              .openTelemetry(otel).build(),
-          new View(k, null, null, windowSize, "not observed yet")));
+      watches.computeIfAbsent(g, k -> new Watch(monitors.apply(k), new View(k, null, null, windowSize,
+          "not observed yet")));
     }
     for (String g : wanted) {
       observe(watches.get(g), g);
@@ -116,7 +110,7 @@ final class LagBoard implements AutoCloseable {
   private void observe(Watch w, String group) {
     LagReport r;
     try {
-      r = w.monitor.observe();
+      r = observer.apply(group, w.monitor);
     } catch (LagException e) {
       View old = w.view;
       w.view = new View(group, old.report(), old.window(), windowSize, e.getMessage());
@@ -125,18 +119,7 @@ final class LagBoard implements AutoCloseable {
       return;
     }
     w.view = new View(group, r, w.monitor.latestWindow().orElse(null), windowSize, null);
-    append(w, point(r));
-  }
-
-  /** The chart point of one report: its instant, status, total lag and each committed partition's lag. */
-  static Point point(LagReport r) {
-    Map<String, Long> lags = new LinkedHashMap<>();
-    for (PartitionLag p : r.snapshot().partitions()) {
-      if (p.lag().isPresent()) {
-        lags.put(p.name(), p.lag().getAsLong());
-      }
-    }
-    return new Point(r.snapshot().takenAtMs(), r.evaluation().status(), r.snapshot().totalLag(), lags);
+    append(w, Point.of(r));
   }
 
   private void append(Watch w, Point p) {
@@ -149,20 +132,25 @@ final class LagBoard implements AutoCloseable {
   }
 
   /** The watched groups, sorted, found or not. */
-  List<String> watched() {
+  public List<String> watched() {
     return List.copyOf(watches.keySet());
   }
 
+  /** Whether the group is watched (found or not). */
+  public boolean isWatched(String group) {
+    return watches.containsKey(group);
+  }
+
   /** The watched groups that {@link #view(String)} finds, sorted. */
-  List<String> groups() {
+  public List<String> groups() {
     return watches.keySet().stream().filter(g -> view(g).isPresent()).toList();
   }
 
   /**
-   * The group's view, if it is watched and (when groups were named) the cluster knows it: a named
+   * The group's view, if it is watched and the cluster knows it (or it was observed once): a named
    * group the cluster has never heard of is "not found", as in Burrow.
    */
-  Optional<View> view(String group) {
+  public Optional<View> view(String group) {
     Watch w = watches.get(group);
     if (w == null) {
       return Optional.empty();
@@ -175,7 +163,7 @@ final class LagBoard implements AutoCloseable {
   }
 
   /** The group's history, oldest first (a copy). */
-  List<Point> history(String group) {
+  public List<Point> history(String group) {
     Watch w = watches.get(group);
     if (w == null) {
       return List.of();
@@ -185,6 +173,7 @@ final class LagBoard implements AutoCloseable {
     }
   }
 
+  /** Closes every monitor and forgets the groups. */
   @Override
   public void close() {
     watches.values().forEach(w -> w.monitor.close());
