@@ -76,7 +76,6 @@ public final class AdminLagReader {
    * topics given, a group that does not exist yet reads as one that committed nothing.
    */
   public LagSnapshot read(String group, Set<String> topics) {
-    long now = System.currentTimeMillis();
     ConsumerGroupDescription d = describe(group);
     boolean exists = d != null && d.groupState() != GroupState.DEAD;
     if (!exists && topics.isEmpty()) {
@@ -104,6 +103,9 @@ public final class AdminLagReader {
     }
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     all.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+    // the snapshot's time is when the log ends are asked for (the committed offsets were just read):
+    // interpolated time lag pairs each log-end offset with this time
+    long now = System.currentTimeMillis();
     Map<TopicPartition, ListOffsetsResultInfo> ends =
         all.isEmpty() ? Map.of() : get(admin.listOffsets(latest).all(), group);
     List<PartitionLag> rows = rows(all, committed, owners, ends);
@@ -124,7 +126,6 @@ public final class AdminLagReader {
     if (groups.isEmpty()) {
       return new GroupSnapshots(Map.of(), Map.of(), 0);
     }
-    long now = System.currentTimeMillis();
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, ListConsumerGroupOffsetsSpec> specs = new LinkedHashMap<>();
     groups.forEach(g -> specs.put(g, new ListConsumerGroupOffsetsSpec()));
@@ -160,6 +161,7 @@ public final class AdminLagReader {
       partitionsOf.put(g, all);
       all.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
     });
+    long now = System.currentTimeMillis(); // when the log ends are asked for, as in read()
     Map<TopicPartition, ListOffsetsResultInfo> ends = new HashMap<>();
     Map<TopicPartition, LagException> endErrors = new HashMap<>();
     if (!latest.isEmpty()) {
