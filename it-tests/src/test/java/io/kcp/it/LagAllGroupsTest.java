@@ -2,6 +2,8 @@ package io.kcp.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kcp.lag.ConsumerLag;
+import io.kcp.lag.GroupSnapshots;
 import io.kcp.sandbox.KafkaSandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +49,32 @@ class LagAllGroupsTest {
         .singleElement().satisfies(l -> assertThat(l).contains("\"totallag\":60", "\"time_lag_ms\":null"));
     assertThat(json.out().lines().filter(l -> l.startsWith("{\"group\":\"" + second + "\""))).hasSize(1);
     assertThat(json.out().lines()).allSatisfy(l -> assertThat(l).startsWith("{\"group\":").endsWith("]}"));
+  }
+
+  @Test
+  void aGroupTheClusterDoesNotKnowIsOneErrorInTheBatchNotAFailureOfTheOthers(KafkaSandbox kafka) throws Exception {
+    String known = LagCommandTest.restingGroup(kafka, SharedBroker.uniqueName("lag-all-known"));
+    String unknown = "no-such-group-" + System.nanoTime();
+    try (ConsumerLag lag = ConsumerLag.builder().bootstrapServers(kafka.bootstrapServers()).timeLag(false).build()) {
+      GroupSnapshots batch = lag.snapshots(List.of(unknown, known));
+      assertThat(batch.snapshots()).containsOnlyKeys(known);
+      assertThat(batch.snapshot(known).orElseThrow().totalLag()).isEqualTo(60);
+      assertThat(batch.errors()).containsOnlyKeys(unknown);
+      assertThat(batch.error(unknown).orElseThrow().isGroupNotFound()).isTrue();
+      assertThat(batch.error(unknown).orElseThrow().getMessage()).contains("'" + unknown + "' does not exist");
+      assertThat(batch.adminCalls()).isEqualTo(ConsumerLag.ADMIN_CALLS_PER_BATCH);
+    }
+  }
+
+  @Test
+  void allGroupsWithTopicShowsOnlyTheGroupsThatReadIt(KafkaSandbox kafka) throws Exception {
+    String first = LagCommandTest.restingGroup(kafka, SharedBroker.uniqueName("lag-all-topic-a"));
+    String second = LagCommandTest.restingGroup(kafka, SharedBroker.uniqueName("lag-all-topic-b"));
+    String topicA = first.substring(0, first.length() - 2);
+    Cli.Result r = Cli.run("lag", "-b", kafka.bootstrapServers(), "--all-groups", "--topic", topicA, "--samples", "1");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out().lines().skip(1)).hasSize(2).allSatisfy(l -> assertThat(l).startsWith(first + " "));
+    assertThat(r.out()).doesNotContain(second);
   }
 
   @Test

@@ -167,9 +167,10 @@ public final class AdminLagReader {
     if (!latest.isEmpty()) {
       ListOffsetsResult r = admin.listOffsets(latest);
       calls++;
+      long endsDeadline = System.nanoTime() + timeout.toNanos(); // each round of calls has the timeout
       for (TopicPartition tp : latest.keySet()) {
         try {
-          ends.put(tp, await(r.partitionResult(tp), deadline));
+          ends.put(tp, await(r.partitionResult(tp), endsDeadline));
         } catch (ExecutionException e) {
           endErrors.put(tp, asLagException(failure(e, null)));
         }
