@@ -4,10 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kcp.lag.ConsumerLag;
 import io.kcp.lag.GroupSnapshots;
+import io.kcp.lag.PartitionLag;
+import io.kcp.lag.TimeLagMode;
 import io.kcp.sandbox.KafkaSandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +70,35 @@ class LagAllGroupsTest {
       assertThat(batch.error(unknown).orElseThrow().isGroupNotFound()).isTrue();
       assertThat(batch.error(unknown).orElseThrow().getMessage()).contains("'" + unknown + "' does not exist");
       assertThat(batch.adminCalls()).isEqualTo(ConsumerLag.ADMIN_CALLS_PER_BATCH);
+    }
+  }
+
+  @Test
+  void theProbeInABatchReadsEachGroupsOwnFirstUnconsumedRecord(KafkaSandbox kafka) throws Exception {
+    String b = kafka.bootstrapServers();
+    String topic = SharedBroker.uniqueName("lag-all-probe");
+    kafka.createTopic(topic, 1, 1);
+    long now = System.currentTimeMillis();
+    try (KafkaProducer<String, String> p = LagClients.producer(b)) {
+      for (int i = 0; i < 10; i++) { // offsets 0-4 a minute old, 5-9 half a minute old
+        p.send(new ProducerRecord<>(topic, 0, now - (i < 5 ? 60_000 : 30_000), "k", "v"));
+      }
+      p.flush();
+    }
+    TopicPartition tp = new TopicPartition(topic, 0);
+    kafka.admin().alterConsumerGroupOffsets(topic + "-old", Map.of(tp, new OffsetAndMetadata(2))).all().get();
+    kafka.admin().alterConsumerGroupOffsets(topic + "-newer", Map.of(tp, new OffsetAndMetadata(7))).all().get();
+    kafka.admin().alterConsumerGroupOffsets(topic + "-done", Map.of(tp, new OffsetAndMetadata(10))).all().get();
+    try (ConsumerLag lag = ConsumerLag.builder().bootstrapServers(b).build()) {
+      GroupSnapshots batch = lag.snapshots(List.of(topic + "-old", topic + "-newer", topic + "-done"));
+      long after = System.currentTimeMillis();
+      PartitionLag old = batch.snapshot(topic + "-old").orElseThrow().partitions().get(0);
+      PartitionLag newer = batch.snapshot(topic + "-newer").orElseThrow().partitions().get(0);
+      PartitionLag done = batch.snapshot(topic + "-done").orElseThrow().partitions().get(0);
+      assertThat(old.timeLagMs().getAsLong()).isBetween(60_000L, after - now + 60_000);
+      assertThat(newer.timeLagMs().getAsLong()).isBetween(30_000L, after - now + 30_000);
+      assertThat(done.timeLagMs()).hasValue(0);
+      assertThat(old.timeLagSource()).isEqualTo(TimeLagMode.PROBE);
     }
   }
 
