@@ -33,7 +33,9 @@ import picocli.CommandLine.Spec;
       "\"broker_offsets\", \"current_lag\"}]} or a 'kcp lag watch --record' file",
       "(JSON lines), replayed observation by observation. Prints the evaluation as",
       "JSON: status, complete, totallag, maxlag, and per partition the status and",
-      "the rule that decided it."
+      "the rule that decided it. With --time-lag interpolate (recordings only) it",
+      "prints the last observation instead, as 'kcp lag --json' does, its time_lag_ms",
+      "interpolated over the recording's log-end offsets and their times."
     })
 final class LagEvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -53,8 +55,21 @@ final class LagEvaluateCommand implements Callable<Integer> {
       description = "Recordings only: observations per window. Default: ${DEFAULT-VALUE}.")
   int window;
 
+  @Option(names = "--time-lag", paramLabel = "interpolate",
+      description = "Recordings only: interpolate each partition's time lag over the log-end offsets the recording"
+          + " sampled, and print the last observation (snapshot and evaluation) instead of the evaluation alone.")
+  String timeLag;
+
   @Override
   public Integer call() throws IOException {
+    boolean interpolate = false;
+    if (timeLag != null) {
+      if (!timeLag.strip().equalsIgnoreCase("interpolate")) {
+        throw new CliException("--time-lag for 'kcp lag evaluate' can only be interpolate (got '" + timeLag
+            + "'): a recording already holds the time lag it was taken with");
+      }
+      interpolate = true;
+    }
     Checks.positive("--window", window);
     if (minimumComplete != null) {
       Checks.fraction("--minimum-complete", minimumComplete);
@@ -64,14 +79,20 @@ final class LagEvaluateCommand implements Callable<Integer> {
     }
     String text = read();
     String name = file == null || file.equals("-") ? "stdin" : file;
-    GroupEvaluation e;
+    boolean isWindow = looksLikeWindow(text);
+    if (interpolate && isWindow) {
+      throw new CliException(name + ": --time-lag interpolate needs a 'kcp lag watch --record' file (a window"
+          + " document has no times for its broker offsets)");
+    }
+    String result;
     try {
-      e = looksLikeWindow(text) ? window(text) : replay(text, name);
+      result = isWindow ? LagJson.toJson(window(text))
+          : interpolate ? LagJson.toJson(replay(text, name, true)) : LagJson.toJson(replay(text, name, false).evaluation());
     } catch (LagException x) {
       throw new CliException(name + ": " + x.getMessage(), x);
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.println(LagJson.toJson(e));
+    out.println(result);
     out.flush();
     return 0;
   }
@@ -85,13 +106,13 @@ final class LagEvaluateCommand implements Callable<Integer> {
     return LagEvaluator.evaluate(w);
   }
 
-  private GroupEvaluation replay(String text, String name) {
+  private LagReport replay(String text, String name, boolean interpolate) {
     String[] lines = text.split("\\R");
     LagReport last = null;
     String group = null;
     try (LagMonitor m = LagMonitor.builder("replay").windowSize(window)
         .allowedLag(allowedLag == null ? 0 : allowedLag).minimumComplete(minimumComplete == null ? 0 : minimumComplete)
-        .build()) {
+        .interpolateTimeLag(interpolate).build()) {
       for (int i = 0; i < lines.length; i++) {
         if (lines[i].isBlank()) {
           continue;
@@ -113,7 +134,7 @@ final class LagEvaluateCommand implements Callable<Integer> {
     if (last == null) {
       throw new LagException("no observation in it (expected a window document or JSON lines from 'kcp lag watch --record')");
     }
-    return last.evaluation();
+    return last;
   }
 
   /** A window document is one object with "now_ms"; a recording is one object per line. */

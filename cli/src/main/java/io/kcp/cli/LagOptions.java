@@ -4,6 +4,7 @@ import io.kcp.lag.ConsumerLag;
 import io.kcp.lag.LagException;
 import io.kcp.lag.LagMonitor;
 import io.kcp.lag.LagReport;
+import io.kcp.lag.TimeLagMode;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,14 +35,27 @@ final class LagOptions {
       description = "How long one call to the cluster may take. Default: ${DEFAULT-VALUE}.")
   Duration timeout;
 
-  @Option(names = "--no-time-lag", description = "Do not fetch the first unconsumed record of each lagging partition.")
+  @Option(names = "--no-time-lag", description = "No time lag (the same as --time-lag none).")
   boolean noTimeLag;
+
+  @Option(names = "--time-lag", paramLabel = "probe|interpolate|none",
+      description = "How to read TIME-LAG: probe (fetch the first unconsumed record of each lagging partition: exact,"
+          + " needs READ on the topic), interpolate (over the log-end offsets sampled at each observation: reads no"
+          + " data, known from the second observation that saw the log end move, approximate under bursty traffic),"
+          + " none. Default: probe.")
+  String timeLag;
 
   void check(CommandSpec spec, String command) {
     if (group == null || group.isBlank()) {
       throw new ParameterException(spec.commandLine(),
           "Missing required option: '--group=GROUP' ('" + command + "' reads one consumer group)");
     }
+    checkValues();
+  }
+
+  /** The numeric options, whichever groups are read. */
+  void checkValues() {
+    timeLagMode();
     if (allowedLag < 0) {
       throw new CliException("--allowed-lag must be 0 or more (got " + allowedLag + ")");
     }
@@ -51,9 +65,29 @@ final class LagOptions {
     Checks.fraction("--minimum-complete", minimumComplete);
   }
 
+  /** {@code --time-lag}, with {@code --no-time-lag} as {@code none}; one line when they contradict. */
+  TimeLagMode timeLagMode() {
+    TimeLagMode mode;
+    if (timeLag == null) {
+      mode = TimeLagMode.PROBE;
+    } else {
+      mode = switch (timeLag.strip().toLowerCase(java.util.Locale.ROOT)) {
+        case "probe" -> TimeLagMode.PROBE;
+        case "interpolate" -> TimeLagMode.INTERPOLATE;
+        case "none" -> TimeLagMode.NONE;
+        default -> throw new CliException("--time-lag must be probe, interpolate or none (got '" + timeLag + "')");
+      };
+    }
+    if (noTimeLag && timeLag != null && mode != TimeLagMode.NONE) {
+      throw new CliException("--no-time-lag and --time-lag " + timeLag.strip()
+          + " contradict each other (give one: --no-time-lag is --time-lag none)");
+    }
+    return noTimeLag ? TimeLagMode.NONE : mode;
+  }
+
   ConsumerLag open(String bootstrap) {
     ConsumerLag lag = ConsumerLag.builder().bootstrapServers(bootstrap).timeout(timeout)
-        .timeLag(!noTimeLag).build();
+        .timeLag(timeLagMode()).build();
     if (topic != null) {
       try {
         if (!lag.topicExists(topic)) {
@@ -78,6 +112,11 @@ final class LagOptions {
   }
 
   LagMonitor.Builder monitor(ConsumerLag source, int window) {
+    return monitor(source, window, group);
+  }
+
+  /** A monitor of {@code group} with these options (for commands that read many groups). */
+  LagMonitor.Builder monitor(ConsumerLag source, int window, String group) {
     LagMonitor.Builder b = LagMonitor.builder(group).source(source).windowSize(window).allowedLag(allowedLag)
         .minimumComplete(minimumComplete);
     return topic == null ? b : b.topic(topic);

@@ -28,12 +28,31 @@ final class LagTable {
   /** The rows, one per partition, under the header. */
   static String table(LagReport r, Map<String, Long> previousLag) {
     List<String[]> rows = new ArrayList<>();
-    boolean trend = previousLag != null;
-    rows.add(trend
+    rows.add(header(previousLag != null));
+    rows(rows, r, previousLag);
+    return layout(rows);
+  }
+
+  /**
+   * One table for many groups ({@code kcp lag --all-groups}): one header, the reports' rows in the
+   * order given, so the rows are grouped by GROUP.
+   */
+  static String table(List<LagReport> reports) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(header(false));
+    reports.forEach(r -> rows(rows, r, null));
+    return layout(rows);
+  }
+
+  private static String[] header(boolean trend) {
+    return trend
         ? new String[] {"GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID",
             "HOST", "CLIENT-ID", "TIME-LAG", "STATUS", "TREND"}
         : new String[] {"GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID",
-            "HOST", "CLIENT-ID", "TIME-LAG", "STATUS"});
+            "HOST", "CLIENT-ID", "TIME-LAG", "STATUS"};
+  }
+
+  private static void rows(List<String[]> rows, LagReport r, Map<String, Long> previousLag) {
     for (PartitionLag p : r.snapshot().partitions()) {
       PartitionOwner o = p.owner().orElse(new PartitionOwner("-", "-", "-"));
       String status = r.verdict(p.topic(), p.partition())
@@ -41,11 +60,14 @@ final class LagTable {
       List<String> row = new ArrayList<>(List.of(r.snapshot().group(), p.topic(), Integer.toString(p.partition()),
           text(p.committedOffset()), Long.toString(p.logEndOffset()), text(p.lag()), o.memberId(), o.host(),
           o.clientId(), timeLag(p.timeLagMs()), status));
-      if (trend) {
+      if (previousLag != null) {
         row.add(arrow(previousLag.get(p.name()), p.lag()));
       }
       rows.add(row.toArray(new String[0]));
     }
+  }
+
+  private static String layout(List<String[]> rows) {
     int[] width = new int[rows.get(0).length];
     for (String[] row : rows) {
       for (int i = 0; i < row.length; i++) {

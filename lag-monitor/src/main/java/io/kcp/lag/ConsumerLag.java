@@ -3,9 +3,12 @@ package io.kcp.lag;
 import static java.util.Objects.requireNonNull;
 
 import io.kcp.lag.internal.AdminLagReader;
+import io.kcp.lag.internal.TimeLagInterpolation;
 import io.kcp.lag.internal.TimeLagProbe;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,18 +29,32 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  *
  * <p>A snapshot costs a constant number of Admin calls whatever the partition count ({@link
  * #ADMIN_CALLS_PER_SNAPSHOT}): describe the group, list its committed offsets, list the log-end
- * offsets of all its partitions in one batched call. Time lag (on by default) adds one consumer
- * fetch per snapshot for the partitions that have lag.
+ * offsets of all its partitions in one batched call. {@link #snapshots(Collection)} reads any
+ * number of groups in the same three calls ({@link #ADMIN_CALLS_PER_BATCH}).
+ *
+ * <p>Time lag ({@link Builder#timeLag(TimeLagMode)}) is {@link TimeLagMode#PROBE} by default: one
+ * consumer fetch per read for the partitions that have lag. {@link TimeLagMode#INTERPOLATE} reads
+ * no data: this object keeps each partition's recent log-end offsets (one table per partition,
+ * shared by all groups read through it) and interpolates, so it needs repeated reads.
  */
 public final class ConsumerLag implements AutoCloseable {
   /** Admin API calls one {@link #snapshot(String)} makes, whatever the number of partitions. */
   public static final int ADMIN_CALLS_PER_SNAPSHOT = AdminLagReader.ADMIN_CALLS;
+
+  /**
+   * Admin API calls one {@link #snapshots(Collection)} makes at most, whatever the number of groups
+   * and partitions: describeConsumerGroups and listConsumerGroupOffsets for all groups, listOffsets
+   * for the union of their partitions.
+   */
+  public static final int ADMIN_CALLS_PER_BATCH = AdminLagReader.BATCH_CALLS;
 
   /** How long one Admin call may take before the snapshot fails: {@value} ms by default. */
   public static final long DEFAULT_TIMEOUT_MS = 10_000;
 
   private final AdminLagReader reader;
   private final TimeLagProbe probe;
+  private final TimeLagInterpolation interpolation;
+  private final TimeLagMode timeLagMode;
   private final Admin ownedAdmin;
 
   private ConsumerLag(Builder b) {
@@ -54,7 +71,10 @@ public final class ConsumerLag implements AutoCloseable {
       ownedAdmin = null;
     }
     String bootstrap = (String) b.properties.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
-    this.probe = b.timeLag && bootstrap != null ? new TimeLagProbe(b.properties, timeout) : null;
+    this.timeLagMode = b.timeLag;
+    this.probe = b.timeLag == TimeLagMode.PROBE && bootstrap != null ? new TimeLagProbe(b.properties, timeout) : null;
+    this.interpolation = b.timeLag == TimeLagMode.INTERPOLATE
+        ? new TimeLagInterpolation(TimeLagInterpolation.DEFAULT_POINTS) : null;
     this.reader = new AdminLagReader(admin, bootstrap == null ? "the cluster" : bootstrap, timeout);
   }
 
@@ -70,8 +90,42 @@ public final class ConsumerLag implements AutoCloseable {
    */
   public LagSnapshot snapshot(String group) {
     requireNonNull(group, "group");
-    LagSnapshot s = reader.read(group);
-    return probe == null ? s : probe.addTimeLag(s);
+    return withTimeLag(List.of(reader.read(group))).get(0);
+  }
+
+  /**
+   * Many groups' lag in one batched read: {@link #ADMIN_CALLS_PER_BATCH} Admin calls at most
+   * whatever the number of groups (see {@link GroupSnapshots#adminCalls()}), plus, with {@link
+   * TimeLagMode#PROBE}, the consumer fetches of the first unconsumed records. A group that cannot be
+   * read (unknown to the cluster: {@link LagException#isGroupNotFound()}) is in {@link
+   * GroupSnapshots#errors()} instead of failing the others. Feed each snapshot to that group's
+   * {@link LagMonitor#observe(LagSnapshot)} to drive many monitors from one read.
+   *
+   * @throws LagException when the cluster does not answer in time
+   */
+  public GroupSnapshots snapshots(Collection<String> groups) {
+    requireNonNull(groups, "groups");
+    groups.forEach(g -> requireNonNull(g, "group"));
+    GroupSnapshots read = reader.readAll(groups);
+    List<LagSnapshot> timed = withTimeLag(List.copyOf(read.snapshots().values()));
+    Map<String, LagSnapshot> byGroup = new LinkedHashMap<>();
+    timed.forEach(s -> byGroup.put(s.group(), s));
+    return new GroupSnapshots(byGroup, read.errors(), read.adminCalls());
+  }
+
+  /** The time lag mode this object was built with. */
+  public TimeLagMode timeLagMode() {
+    return timeLagMode;
+  }
+
+  private List<LagSnapshot> withTimeLag(List<LagSnapshot> snapshots) {
+    if (probe != null) {
+      return probe.addTimeLag(snapshots);
+    }
+    if (interpolation != null) {
+      return interpolation.apply(snapshots);
+    }
+    return snapshots;
   }
 
   /**
@@ -86,8 +140,7 @@ public final class ConsumerLag implements AutoCloseable {
   public LagSnapshot snapshot(String group, Set<String> topics) {
     requireNonNull(group, "group");
     requireNonNull(topics, "topics");
-    LagSnapshot s = reader.read(group, Set.copyOf(topics));
-    return probe == null ? s : probe.addTimeLag(s);
+    return withTimeLag(List.of(reader.read(group, Set.copyOf(topics)))).get(0);
   }
 
   /**
@@ -136,7 +189,7 @@ public final class ConsumerLag implements AutoCloseable {
     private final Map<String, Object> properties = new HashMap<>();
     private Admin admin;
     private Duration timeout = Duration.ofMillis(DEFAULT_TIMEOUT_MS);
-    private boolean timeLag = true;
+    private TimeLagMode timeLag = TimeLagMode.PROBE;
 
     private Builder() {}
 
@@ -171,9 +224,21 @@ public final class ConsumerLag implements AutoCloseable {
       return this;
     }
 
-    /** Whether to read the time lag (one consumer fetch per snapshot); default true. */
+    /**
+     * Whether to read the time lag: {@code true} is {@link TimeLagMode#PROBE} (the default),
+     * {@code false} {@link TimeLagMode#NONE}.
+     */
     public Builder timeLag(boolean timeLag) {
-      this.timeLag = timeLag;
+      return timeLag(timeLag ? TimeLagMode.PROBE : TimeLagMode.NONE);
+    }
+
+    /**
+     * How to read the time lag; default {@link TimeLagMode#PROBE}. {@link TimeLagMode#PROBE} needs
+     * {@link #bootstrapServers(String)} (else time lag is unknown); {@link TimeLagMode#INTERPOLATE}
+     * is known from the second read that saw a partition's log end move.
+     */
+    public Builder timeLag(TimeLagMode mode) {
+      this.timeLag = requireNonNull(mode, "mode");
       return this;
     }
 

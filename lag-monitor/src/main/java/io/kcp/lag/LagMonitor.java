@@ -3,6 +3,7 @@ package io.kcp.lag;
 import static java.util.Objects.requireNonNull;
 
 import io.kcp.lag.internal.LagGauges;
+import io.kcp.lag.internal.TimeLagInterpolation;
 import io.kcp.lag.internal.Windows;
 import io.opentelemetry.api.OpenTelemetry;
 import java.util.Optional;
@@ -25,6 +26,16 @@ import java.util.regex.Pattern;
  * <p>When a snapshot fails (cluster unreachable, group deleted), {@link #observe()} throws and the
  * exported group status is {@link LagStatus#ERR} until an observation succeeds again.
  *
+ * <p>Many monitors can be driven from one batched read: take {@link ConsumerLag#snapshots} of all
+ * their groups, give each monitor its group's snapshot with {@link #observe(LagSnapshot)}, or its
+ * failure with {@link #observeFailure(LagException)}.
+ *
+ * <pre>{@code
+ * GroupSnapshots batch = lag.snapshots(monitors.keySet());
+ * batch.snapshots().forEach((group, s) -> monitors.get(group).observe(s));
+ * batch.errors().forEach((group, e) -> monitors.get(group).observeFailure(e));
+ * }</pre>
+ *
  * <p>Not thread-safe: call {@code observe} from one thread (the gauges read the latest report safely).
  */
 public final class LagMonitor implements AutoCloseable {
@@ -40,6 +51,7 @@ public final class LagMonitor implements AutoCloseable {
   private final double minimumComplete;
   private final String onlyTopic;
   private final Windows windows;
+  private final TimeLagInterpolation interpolation;
   private final LagGauges gauges;
   private volatile LagReport latest;
   private volatile LagWindow latestWindow;
@@ -52,6 +64,7 @@ public final class LagMonitor implements AutoCloseable {
     this.minimumComplete = b.minimumComplete;
     this.onlyTopic = b.onlyTopic;
     this.windows = new Windows(b.windowSize);
+    this.interpolation = b.interpolate ? new TimeLagInterpolation(TimeLagInterpolation.DEFAULT_POINTS) : null;
     Predicate<String> topics = t -> (b.include == null || b.include.matcher(t).matches())
         && (b.exclude == null || !b.exclude.matcher(t).matches());
     this.gauges = new LagGauges(b.otel, b.clusterName, group, () -> latest, () -> lastError != null, b.perPartition, topics);
@@ -85,6 +98,9 @@ public final class LagMonitor implements AutoCloseable {
   /** Adds a snapshot taken elsewhere (a recording being replayed) and evaluates the window. */
   public LagReport observe(LagSnapshot snapshot) {
     requireNonNull(snapshot, "snapshot");
+    if (interpolation != null) {
+      snapshot = interpolation.apply(snapshot);
+    }
     if (onlyTopic != null) {
       snapshot = new LagSnapshot(snapshot.group(), snapshot.state(), snapshot.type(), snapshot.members(),
           snapshot.takenAtMs(), snapshot.partitions().stream().filter(p -> p.topic().equals(onlyTopic))
@@ -97,6 +113,20 @@ public final class LagMonitor implements AutoCloseable {
     latest = r;
     lastError = null;
     return r;
+  }
+
+  /**
+   * Records that this group could not be read elsewhere (e.g. it is in a batched read's {@link
+   * GroupSnapshots#errors()}): the exported group status is {@link LagStatus#ERR} until the next
+   * successful observation; the windows are left as they were.
+   */
+  public void observeFailure(LagException failure) {
+    lastError = requireNonNull(failure, "failure");
+  }
+
+  /** The group this monitor watches. */
+  public String group() {
+    return group;
   }
 
   /**
@@ -140,6 +170,7 @@ public final class LagMonitor implements AutoCloseable {
     private Pattern include;
     private Pattern exclude;
     private String onlyTopic;
+    private boolean interpolate;
 
     private Builder(String group) {
       this.group = group;
@@ -223,6 +254,17 @@ public final class LagMonitor implements AutoCloseable {
     /** Do not export topics matching this regex (whole name); default none. */
     public Builder excludeTopics(String regex) {
       this.exclude = Pattern.compile(requireNonNull(regex, "regex"));
+      return this;
+    }
+
+    /**
+     * Whether to replace each observed snapshot's time lag by one interpolated over the log-end
+     * offsets this monitor has observed ({@link TimeLagMode#INTERPOLATE}); default false. For
+     * replays of recordings and sources without time lag; a live {@link ConsumerLag} built with
+     * {@link TimeLagMode#INTERPOLATE} already does this once for all the groups it reads.
+     */
+    public Builder interpolateTimeLag(boolean interpolate) {
+      this.interpolate = interpolate;
       return this;
     }
 

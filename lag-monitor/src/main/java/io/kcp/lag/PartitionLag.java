@@ -18,8 +18,11 @@ import java.util.OptionalLong;
  * @param committedOffset the group's committed offset (the next record to consume), if any
  * @param logEndOffset the partition's high watermark
  * @param owner the member the partition is assigned to, if the group has one for it
- * @param timeLagMs milliseconds between now and the timestamp of the first unconsumed record; 0
- *     when there is no lag; empty when unknowable (never committed, record gone, not asked for)
+ * @param timeLagMs milliseconds between now and the time the first unconsumed record was written
+ *     (its timestamp with {@link TimeLagMode#PROBE}, the interpolated time the log-end offset
+ *     passed the committed offset with {@link TimeLagMode#INTERPOLATE}); 0 when there is no lag;
+ *     empty when unknowable (never committed, record gone, too little history, not asked for)
+ * @param timeLagSource where {@code timeLagMs} came from; {@link TimeLagMode#NONE} when it is empty
  */
 public record PartitionLag(
     String topic,
@@ -27,14 +30,28 @@ public record PartitionLag(
     OptionalLong committedOffset,
     long logEndOffset,
     Optional<PartitionOwner> owner,
-    OptionalLong timeLagMs) {
+    OptionalLong timeLagMs,
+    TimeLagMode timeLagSource) {
 
-  /** Checks that no field is null. */
+  /** Checks that no field is null; an empty time lag always has source {@link TimeLagMode#NONE}. */
   public PartitionLag {
     requireNonNull(topic, "topic");
     requireNonNull(committedOffset, "committedOffset");
     requireNonNull(owner, "owner");
     requireNonNull(timeLagMs, "timeLagMs");
+    requireNonNull(timeLagSource, "timeLagSource");
+    if (timeLagMs.isEmpty()) {
+      timeLagSource = TimeLagMode.NONE;
+    }
+  }
+
+  /**
+   * A row whose time lag, if any, came from {@link TimeLagMode#PROBE} (the only source before
+   * interpolation existed; a recording read back states no source).
+   */
+  public PartitionLag(String topic, int partition, OptionalLong committedOffset, long logEndOffset,
+      Optional<PartitionOwner> owner, OptionalLong timeLagMs) {
+    this(topic, partition, committedOffset, logEndOffset, owner, timeLagMs, TimeLagMode.PROBE);
   }
 
   /** Log-end offset minus committed offset (never negative), or empty when never committed. */
@@ -57,8 +74,13 @@ public record PartitionLag(
     return topic + "-" + partition;
   }
 
-  /** The same partition with the given time lag. */
+  /** The same partition with the given time lag, from {@link TimeLagMode#PROBE}. */
   public PartitionLag withTimeLag(OptionalLong timeLag) {
-    return new PartitionLag(topic, partition, committedOffset, logEndOffset, owner, timeLag);
+    return withTimeLag(timeLag, TimeLagMode.PROBE);
+  }
+
+  /** The same partition with the given time lag and its source. */
+  public PartitionLag withTimeLag(OptionalLong timeLag, TimeLagMode source) {
+    return new PartitionLag(topic, partition, committedOffset, logEndOffset, owner, timeLag, source);
   }
 }

@@ -2,6 +2,7 @@ package io.kcp.lag.internal;
 
 import io.kcp.lag.LagSnapshot;
 import io.kcp.lag.PartitionLag;
+import io.kcp.lag.TimeLagMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,28 +33,52 @@ public final class TimeLagProbe implements AutoCloseable {
   }
 
   public LagSnapshot addTimeLag(LagSnapshot s) {
-    Map<TopicPartition, Long> wanted = new HashMap<>();
-    for (PartitionLag p : s.partitions()) {
-      if (p.lag().isPresent() && p.lag().getAsLong() > 0) {
-        wanted.put(new TopicPartition(p.topic(), p.partition()), p.committedOffset().getAsLong());
+    return addTimeLag(List.of(s)).get(0);
+  }
+
+  /**
+   * The snapshots with their time lag. Groups at the same committed offset of a partition share
+   * one fetch; partitions are fetched together, in as many rounds as the most distinct committed
+   * offsets any one partition has among the snapshots (one round when each partition is read by
+   * one group, or all its groups are at the same offset).
+   */
+  public List<LagSnapshot> addTimeLag(List<LagSnapshot> snapshots) {
+    Map<TopicPartition, java.util.TreeSet<Long>> wanted = new HashMap<>();
+    for (LagSnapshot s : snapshots) {
+      for (PartitionLag p : s.partitions()) {
+        if (p.lag().isPresent() && p.lag().getAsLong() > 0) {
+          wanted.computeIfAbsent(new TopicPartition(p.topic(), p.partition()), k -> new java.util.TreeSet<>())
+              .add(p.committedOffset().getAsLong());
+        }
       }
     }
-    Map<TopicPartition, Long> timestamps = wanted.isEmpty() ? Map.of() : firstTimestamps(wanted);
+    Map<TopicPartition, Map<Long, Long>> timestamps = new HashMap<>();
+    while (!wanted.isEmpty()) {
+      Map<TopicPartition, Long> round = new HashMap<>();
+      wanted.forEach((tp, offsets) -> round.put(tp, offsets.pollFirst()));
+      wanted.values().removeIf(java.util.TreeSet::isEmpty);
+      firstTimestamps(round).forEach((tp, ts) ->
+          timestamps.computeIfAbsent(tp, k -> new HashMap<>()).put(round.get(tp), ts));
+    }
     long now = System.currentTimeMillis();
-    List<PartitionLag> rows = new ArrayList<>();
-    for (PartitionLag p : s.partitions()) {
-      OptionalLong t;
-      if (p.lag().isEmpty()) {
-        t = OptionalLong.empty();
-      } else if (p.lag().getAsLong() == 0) {
-        t = OptionalLong.of(0);
-      } else {
-        Long ts = timestamps.get(new TopicPartition(p.topic(), p.partition()));
-        t = TimeLag.since(now, ts);
+    List<LagSnapshot> out = new ArrayList<>(snapshots.size());
+    for (LagSnapshot s : snapshots) {
+      List<PartitionLag> rows = new ArrayList<>();
+      for (PartitionLag p : s.partitions()) {
+        OptionalLong t;
+        if (p.lag().isEmpty()) {
+          t = OptionalLong.empty();
+        } else if (p.lag().getAsLong() == 0) {
+          t = OptionalLong.of(0);
+        } else {
+          Map<Long, Long> byOffset = timestamps.getOrDefault(new TopicPartition(p.topic(), p.partition()), Map.of());
+          t = TimeLag.since(now, byOffset.get(p.committedOffset().getAsLong()));
+        }
+        rows.add(p.withTimeLag(t, TimeLagMode.PROBE));
       }
-      rows.add(p.withTimeLag(t));
+      out.add(new LagSnapshot(s.group(), s.state(), s.type(), s.members(), s.takenAtMs(), rows));
     }
-    return new LagSnapshot(s.group(), s.state(), s.type(), s.members(), s.takenAtMs(), rows);
+    return out;
   }
 
   private Map<TopicPartition, Long> firstTimestamps(Map<TopicPartition, Long> offsets) {
