@@ -35,14 +35,15 @@ final class LagOptions {
       description = "How long one call to the cluster may take. Default: ${DEFAULT-VALUE}.")
   Duration timeout;
 
+  static final String TIME_LAG_HELP = "How to read TIME-LAG: probe (fetch the first unconsumed record of each"
+      + " lagging partition: exact, needs READ on the topic), interpolate (over the log-end offsets sampled at each"
+      + " observation: reads no data, known from the second observation that saw the log end move, approximate under"
+      + " bursty traffic), none. Default: probe.";
+
   @Option(names = "--no-time-lag", description = "No time lag (the same as --time-lag none).")
   boolean noTimeLag;
 
-  @Option(names = "--time-lag", paramLabel = "probe|interpolate|none",
-      description = "How to read TIME-LAG: probe (fetch the first unconsumed record of each lagging partition: exact,"
-          + " needs READ on the topic), interpolate (over the log-end offsets sampled at each observation: reads no"
-          + " data, known from the second observation that saw the log end move, approximate under bursty traffic),"
-          + " none. Default: probe.")
+  @Option(names = "--time-lag", paramLabel = "probe|interpolate|none", description = TIME_LAG_HELP)
   String timeLag;
 
   void check(CommandSpec spec, String command) {
@@ -67,6 +68,11 @@ final class LagOptions {
 
   /** {@code --time-lag}, with {@code --no-time-lag} as {@code none}; one line when they contradict. */
   TimeLagMode timeLagMode() {
+    return timeLagMode(timeLag, noTimeLag);
+  }
+
+  /** {@code --time-lag} and {@code --no-time-lag} of any lag command. */
+  static TimeLagMode timeLagMode(String timeLag, boolean noTimeLag) {
     TimeLagMode mode;
     if (timeLag == null) {
       mode = TimeLagMode.PROBE;

@@ -85,8 +85,11 @@ final class LagServeCommand implements Callable<Integer> {
       description = "How long one call to the cluster may take. Default: ${DEFAULT-VALUE}.")
   Duration timeout;
 
-  @Option(names = "--no-time-lag", description = "Do not fetch the first unconsumed record of each lagging partition.")
+  @Option(names = "--no-time-lag", description = "No time lag (the same as --time-lag none).")
   boolean noTimeLag;
+
+  @Option(names = "--time-lag", paramLabel = "probe|interpolate|none", description = LagOptions.TIME_LAG_HELP)
+  String timeLag;
 
   @Option(names = "--snapshot", paramLabel = "FILE.png",
       description = "After every round, write the chart of every served group to FILE.png (XChart; no browser).")
@@ -127,7 +130,7 @@ final class LagServeCommand implements Callable<Integer> {
     CountDownLatch done = new CountDownLatch(1);
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
     try (ConsumerLag source = ConsumerLag.builder().bootstrapServers(bootstrapServer.strip()).timeout(timeout)
-            .timeLag(!noTimeLag).build();
+            .timeLag(LagOptions.timeLagMode(timeLag, noTimeLag)).build();
         PrometheusEndpoint metrics = PrometheusEndpoint.detached()) {
       LagServer.Builder builder = LagServer.builder(source).groups(groups).bind(bind).port(port)
           .clusterName(clusterName).bootstrapServers(bootstrapServer.strip()).interval(interval).windowSize(window)

@@ -125,7 +125,7 @@ public final class LagServer implements AutoCloseable {
     this.board = new Board(source::groups, b.groups,
         g -> LagMonitor.builder(g).source(source).windowSize(window).allowedLag(allowed)
             .minimumComplete(minimum).clusterName(b.clusterName).openTelemetry(otel).build(),
-        (g, monitor) -> monitor.observe(), window, b.history, System::currentTimeMillis);
+        source::snapshots, window, b.history, System::currentTimeMillis);
     this.http = LagHttp.start(b.bind, b.port, board,
         new LagHttp.Settings(b.clusterName, b.servers, b.interval.toMillis()), b.routes);
     this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -1,6 +1,8 @@
 package io.kcp.lag.internal.serve;
 
+import io.kcp.lag.GroupSnapshots;
 import io.kcp.lag.LagException;
+import io.kcp.lag.LagSnapshot;
 import io.kcp.lag.LagMonitor;
 import io.kcp.lag.LagReport;
 import io.kcp.lag.LagServer.Point;
@@ -8,6 +10,7 @@ import io.kcp.lag.LagStatus;
 import io.kcp.lag.LagWindow;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +44,7 @@ public final class Board implements AutoCloseable {
   private final List<String> fixedGroups;
   private final Function<String, LagMonitor> monitors;
   private final BiFunction<String, LagMonitor, LagReport> observer;
+  private final Function<Collection<String>, GroupSnapshots> batch;
   private final int windowSize;
   private final int historySize;
   private final LongSupplier clock;
@@ -67,10 +71,27 @@ public final class Board implements AutoCloseable {
    */
   public Board(Supplier<List<String>> lister, List<String> groups, Function<String, LagMonitor> monitors,
       BiFunction<String, LagMonitor, LagReport> observer, int windowSize, int historySize, LongSupplier clock) {
+    this(lister, groups, monitors, observer, null, windowSize, historySize, clock);
+  }
+
+  /**
+   * A board that reads every watched group of a round in one batch ({@link
+   * io.kcp.lag.ConsumerLag#snapshots}: the same few Admin calls for one group or a thousand) and
+   * hands each monitor its group's snapshot or failure.
+   */
+  public Board(Supplier<List<String>> lister, List<String> groups, Function<String, LagMonitor> monitors,
+      Function<Collection<String>, GroupSnapshots> batch, int windowSize, int historySize, LongSupplier clock) {
+    this(lister, groups, monitors, null, batch, windowSize, historySize, clock);
+  }
+
+  private Board(Supplier<List<String>> lister, List<String> groups, Function<String, LagMonitor> monitors,
+      BiFunction<String, LagMonitor, LagReport> observer, Function<Collection<String>, GroupSnapshots> batch,
+      int windowSize, int historySize, LongSupplier clock) {
     this.lister = lister;
     this.fixedGroups = List.copyOf(groups);
     this.monitors = monitors;
     this.observer = observer;
+    this.batch = batch;
     this.windowSize = windowSize;
     this.historySize = historySize;
     this.clock = clock;
@@ -101,13 +122,39 @@ public final class Board implements AutoCloseable {
       watches.computeIfAbsent(g, k -> new Watch(monitors.apply(k), new View(k, null, null, windowSize,
           "not observed yet")));
     }
+    BiFunction<String, LagMonitor, LagReport> observe = observer != null ? observer : batched(wanted);
     for (String g : wanted) {
-      observe(watches.get(g), g);
+      observe(watches.get(g), g, observe);
     }
     return Optional.ofNullable(listError);
   }
 
-  private void observe(Watch w, String group) {
+  /** One batched read of the round's groups, then each monitor is given its group's part of it. */
+  private BiFunction<String, LagMonitor, LagReport> batched(Set<String> wanted) {
+    if (wanted.isEmpty()) {
+      return (g, m) -> m.observe(); // not called
+    }
+    GroupSnapshots read;
+    try {
+      read = batch.apply(wanted);
+    } catch (LagException e) {
+      return (g, m) -> {
+        m.observeFailure(e);
+        throw e;
+      };
+    }
+    return (g, m) -> {
+      Optional<LagSnapshot> s = read.snapshot(g);
+      if (s.isPresent()) {
+        return m.observe(s.get());
+      }
+      LagException e = read.error(g).orElseGet(() -> new LagException("group '" + g + "' was not in the batch read"));
+      m.observeFailure(e);
+      throw e;
+    };
+  }
+
+  private void observe(Watch w, String group, BiFunction<String, LagMonitor, LagReport> observer) {
     LagReport r;
     try {
       r = observer.apply(group, w.monitor);
