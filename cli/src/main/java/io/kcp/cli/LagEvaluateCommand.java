@@ -6,6 +6,7 @@ import io.kcp.lag.LagException;
 import io.kcp.lag.LagJson;
 import io.kcp.lag.LagMonitor;
 import io.kcp.lag.LagReport;
+import io.kcp.lag.LagSnapshot;
 import io.kcp.lag.LagWindow;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,7 +67,7 @@ final class LagEvaluateCommand implements Callable<Integer> {
     String name = file == null || file.equals("-") ? "stdin" : file;
     GroupEvaluation e;
     try {
-      e = looksLikeWindow(text) ? window(text) : replay(text, name);
+      e = looksLikeWindow(text) ? window(text) : replay(text);
     } catch (LagException x) {
       throw new CliException(name + ": " + x.getMessage(), x);
     }
@@ -85,28 +86,12 @@ final class LagEvaluateCommand implements Callable<Integer> {
     return LagEvaluator.evaluate(w);
   }
 
-  private GroupEvaluation replay(String text, String name) {
-    String[] lines = text.split("\\R");
+  private GroupEvaluation replay(String text) {
     LagReport last = null;
-    String group = null;
     try (LagMonitor m = LagMonitor.builder("replay").windowSize(window)
         .allowedLag(allowedLag == null ? 0 : allowedLag).minimumComplete(minimumComplete == null ? 0 : minimumComplete)
         .build()) {
-      for (int i = 0; i < lines.length; i++) {
-        if (lines[i].isBlank()) {
-          continue;
-        }
-        io.kcp.lag.LagSnapshot s;
-        try {
-          s = LagJson.readObservation(lines[i]);
-        } catch (LagException x) {
-          throw new LagException("line " + (i + 1) + ": " + x.getMessage(), x);
-        }
-        if (group != null && !group.equals(s.group())) {
-          throw new LagException("line " + (i + 1) + " is group '" + s.group() + "', earlier lines are '"
-              + group + "' (record one group per file)");
-        }
-        group = s.group();
+      for (LagSnapshot s : LagJson.readRecording(text)) {
         last = m.observe(s);
       }
     }

@@ -11,6 +11,7 @@
  *       OpenTelemetry gauges (way 3).
  * </ul>
  *
- * <p>Depends on {@code kafka-clients} and {@code opentelemetry-api} only.
+ * <p>Depends on {@code kafka-clients}, {@code opentelemetry-api} and {@code jackson-databind}
+ * (the JSON forms of {@link io.kcp.lag.LagJson}) only.
  */
 package io.kcp.lag;
