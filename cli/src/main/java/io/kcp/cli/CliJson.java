@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The JSON the commands print themselves ({@code consume --json}, {@code dlt --json}, {@code bench
@@ -38,6 +39,9 @@ final class CliJson {
                   .build())
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
+
+  /** Jackson's "[Source: REDACTED (...); line: 1, column: 29]" inside a message. */
+  private static final Pattern SOURCE = Pattern.compile("\\[Source: [^;]*; line: (\\d+), column: (\\d+)]");
 
   private CliJson() {}
 
@@ -82,7 +86,8 @@ final class CliJson {
       } catch (JsonProcessingException e) {
         JsonLocation at = e.getLocation() != null ? e.getLocation() : p.currentLocation();
         String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName()
-            : e.getOriginalMessage().lines().findFirst().orElse("").strip();
+            : SOURCE.matcher(e.getOriginalMessage().lines().findFirst().orElse("").strip())
+                .replaceAll("line $1, column $2");
         if (!message.isEmpty()) {
           message = message.substring(0, 1).toLowerCase(Locale.ROOT) + message.substring(1);
         }

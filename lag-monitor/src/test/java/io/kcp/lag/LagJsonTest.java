@@ -33,6 +33,9 @@ class LagJsonTest {
   void malformedInputNamesThePlace() {
     assertThatThrownBy(() -> LagJson.readWindow("{\"now_ms\": 1, \"partitions\": [}"))
         .isInstanceOf(LagException.class).hasMessageStartingWith("line 1, column 30: unexpected close marker '}'");
+    assertThatThrownBy(() -> LagJson.readWindow("{\"now_ms\": 1, \"partitions\": [\n"))
+        .isInstanceOf(LagException.class)
+        .hasMessage("line 2, column 1: unexpected end-of-input: expected close marker for Array (start marker at line 1, column 29)");
     assertThatThrownBy(() -> LagJson.readWindow("{\"partitions\": []}"))
         .isInstanceOf(LagException.class).hasMessage("now_ms must be a whole number (it is missing)");
     assertThatThrownBy(() -> LagJson.readWindow(

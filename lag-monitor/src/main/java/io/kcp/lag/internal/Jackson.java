@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The module's one JSON configuration, on Jackson.
@@ -88,6 +89,8 @@ public final class Jackson {
     }
   }
 
+  private static final Pattern SOURCE = Pattern.compile("\\[Source: [^;]*; line: (\\d+), column: (\\d+)]");
+
   /** Text that is not one JSON value; the message is one line: {@code line L, column C: what}. */
   public static final class Malformed extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
@@ -112,6 +115,8 @@ public final class Jackson {
       String what = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
       int nl = what.indexOf('\n');
       what = (nl >= 0 ? what.substring(0, nl) : what).strip();
+      // "start marker at [Source: REDACTED (...); line: 1, column: 29]" → "start marker at line 1, column 29"
+      what = SOURCE.matcher(what).replaceAll("line $1, column $2");
       if (!what.isEmpty()) {
         what = what.substring(0, 1).toLowerCase(Locale.ROOT) + what.substring(1);
       }
