@@ -3,8 +3,9 @@ package io.kcp.audit;
 import io.kcp.audit.AuditReport.DeadLettered;
 import io.kcp.audit.AuditReport.Duplicate;
 import io.kcp.audit.AuditReport.OrderViolation;
-import io.kcp.audit.internal.Json;
-import java.util.List;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kcp.audit.internal.Jackson;
 
 /** Rendering, the last part of an {@link AuditReport}: as JSON and as a table. */
 final class AuditRendering {
@@ -16,111 +17,65 @@ final class AuditRendering {
    * @return the JSON
    */
   static String json(AuditReport r) {
-    StringBuilder sb = new StringBuilder(1024).append("{\n");
-    number(sb, "produced", r.produced());
-    number(sb, "handled", r.handled());
-    number(sb, "handled_total", r.handledTotal());
-    number(sb, "lost", r.lost());
-    number(sb, "duplicates", r.duplicates());
-    number(sb, "order_violations", r.orderViolations());
-    number(sb, "unknown_handled", r.unknownHandled());
-    number(sb, "runs", r.runs());
-    number(sb, "torn_lines", r.tornLines());
-    number(sb, "dead_lettered", r.deadLettered());
-    number(sb, "dead_lettered_and_handled", r.deadLetteredAndHandled());
-    Json.name(sb.append("  "), "clean").append(r.clean()).append(",\n");
-
-    array(sb, "lost_examples", r.lostExamples(), AuditRendering::producedFields);
-    sb.append(",\n");
-    array(
-        sb,
-        "duplicate_examples",
-        r.duplicateExamples(),
-        (s, d) -> {
-          producedFields(s, d.record());
-          Json.name(s.append(", "), "times_handled").append(d.timesHandled());
-          Json.name(s.append(", "), "runs").append('[');
-          for (int i = 0; i < d.runIds().size(); i++) {
-            Json.string(s.append(i == 0 ? "" : ", "), d.runIds().get(i));
-          }
-          s.append(']');
-        });
-    sb.append(",\n");
-    array(
-        sb,
-        "order_violation_examples",
-        r.orderViolationExamples(),
-        (s, v) -> {
-          Json.name(s, "run");
-          Json.string(s, v.runId());
-          Json.name(s.append(", "), "topic");
-          Json.string(s, v.topic());
-          Json.name(s.append(", "), "partition").append(v.partition());
-          Json.name(s.append(", "), "key");
-          Json.string(s, v.key());
-          Json.name(s.append(", "), "earlier_seq").append(v.earlierSeq());
-          Json.name(s.append(", "), "earlier_offset").append(v.earlierOffset());
-          Json.name(s.append(", "), "later_seq").append(v.laterSeq());
-          Json.name(s.append(", "), "later_offset").append(v.laterOffset());
-        });
-    sb.append(",\n");
-    array(
-        sb,
-        "unknown_handled_examples",
-        r.unknownHandledExamples(),
-        (s, e) -> {
-          Json.name(s, "run");
-          Json.string(s, e.runId());
-          Json.name(s.append(", "), "topic");
-          Json.string(s, e.topic());
-          Json.name(s.append(", "), "partition").append(e.partition());
-          Json.name(s.append(", "), "offset").append(e.offset());
-          Json.name(s.append(", "), "key");
-          Json.string(s, e.key());
-          Json.name(s.append(", "), "seq").append(e.seq());
-        });
-    sb.append(",\n");
-    array(
-        sb,
-        "dead_lettered_examples",
-        r.deadLetteredExamples(),
-        (s, d) -> {
-          producedFields(s, d.record());
-          Json.name(s.append(", "), "handled").append(d.handled());
-          Json.name(s.append(", "), "dlt_topic");
-          Json.string(s, d.deadLetter().topic());
-          Json.name(s.append(", "), "dlt_partition").append(d.deadLetter().partition());
-          Json.name(s.append(", "), "dlt_offset").append(d.deadLetter().offset());
-        });
-    return sb.append("\n}\n").toString();
-  }
-
-  private static void number(StringBuilder sb, String name, long value) {
-    Json.name(sb.append("  "), name).append(value).append(",\n");
-  }
-
-  private interface Fields<T> {
-    void write(StringBuilder sb, T item);
-  }
-
-  private static <T> void array(StringBuilder sb, String name, List<T> items, Fields<T> fields) {
-    Json.name(sb.append("  "), name).append('[');
-    for (int i = 0; i < items.size(); i++) {
-      sb.append(i == 0 ? "\n    {" : ",\n    {");
-      fields.write(sb, items.get(i));
-      sb.append('}');
+    ObjectNode root = Jackson.object()
+        .put("produced", r.produced())
+        .put("handled", r.handled())
+        .put("handled_total", r.handledTotal())
+        .put("lost", r.lost())
+        .put("duplicates", r.duplicates())
+        .put("order_violations", r.orderViolations())
+        .put("unknown_handled", r.unknownHandled())
+        .put("runs", r.runs())
+        .put("torn_lines", r.tornLines())
+        .put("dead_lettered", r.deadLettered())
+        .put("dead_lettered_and_handled", r.deadLetteredAndHandled())
+        .put("clean", r.clean());
+    ArrayNode lost = root.putArray("lost_examples");
+    r.lostExamples().forEach(p -> produced(lost.addObject(), p));
+    ArrayNode duplicates = root.putArray("duplicate_examples");
+    for (Duplicate d : r.duplicateExamples()) {
+      ObjectNode o = produced(duplicates.addObject(), d.record()).put("times_handled", d.timesHandled());
+      d.runIds().forEach(o.putArray("runs")::add);
     }
-    sb.append(items.isEmpty() ? "]" : "\n  ]");
+    ArrayNode order = root.putArray("order_violation_examples");
+    for (OrderViolation v : r.orderViolationExamples()) {
+      order.addObject()
+          .put("run", v.runId())
+          .put("topic", v.topic())
+          .put("partition", v.partition())
+          .put("key", v.key())
+          .put("earlier_seq", v.earlierSeq())
+          .put("earlier_offset", v.earlierOffset())
+          .put("later_seq", v.laterSeq())
+          .put("later_offset", v.laterOffset());
+    }
+    ArrayNode unknown = root.putArray("unknown_handled_examples");
+    for (AuditEntry e : r.unknownHandledExamples()) {
+      unknown.addObject()
+          .put("run", e.runId())
+          .put("topic", e.topic())
+          .put("partition", e.partition())
+          .put("offset", e.offset())
+          .put("key", e.key())
+          .put("seq", e.seq());
+    }
+    ArrayNode dead = root.putArray("dead_lettered_examples");
+    for (DeadLettered d : r.deadLetteredExamples()) {
+      produced(dead.addObject(), d.record())
+          .put("handled", d.handled())
+          .put("dlt_topic", d.deadLetter().topic())
+          .put("dlt_partition", d.deadLetter().partition())
+          .put("dlt_offset", d.deadLetter().offset());
+    }
+    return Jackson.report(root) + "\n";
   }
 
-  private static void producedFields(StringBuilder sb, ProducedRecord r) {
-    Json.name(sb, "topic");
-    Json.string(sb, r.topic());
-    Json.name(sb.append(", "), "partition").append(r.partition());
-    Json.name(sb.append(", "), "offset").append(r.offset());
-    Json.name(sb.append(", "), "key");
-    Json.string(sb, r.key());
-    Json.name(sb.append(", "), "seq").append(r.seq());
+  private static ObjectNode produced(ObjectNode o, ProducedRecord r) {
+    return o.put("topic", r.topic())
+        .put("partition", r.partition())
+        .put("offset", r.offset())
+        .put("key", r.key())
+        .put("seq", r.seq());
   }
 
   /**

@@ -3,6 +3,11 @@ package io.kcp.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +18,20 @@ class AuditReportTest {
   private static final String T = "orders";
 
   /** Workload-shaped records: key k-(i % keys) in partition (i % keys) % partitions. */
+  /** A strict reader (no duplicate keys, nothing after the value); whole numbers as Long. */
+  private static final ObjectMapper STRICT = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.USE_LONG_FOR_INTS)
+      .build();
+
+  private static Object parse(String json) {
+    try {
+      return STRICT.readValue(json, Object.class);
+    } catch (Exception e) {
+      throw new AssertionError("not valid JSON: " + e.getMessage() + "\n" + json, e);
+    }
+  }
+
   private static List<ProducedRecord> produced(int n, int keys, int partitions) {
     List<ProducedRecord> out = new ArrayList<>(n);
     long[] next = new long[partitions];
@@ -282,7 +301,7 @@ class AuditReportTest {
     AuditReport report = AuditReport.compute(List.of(r0, r1, r2), entries, 1);
     String json = report.toJson();
 
-    Map<String, Object> m = (Map<String, Object>) MiniJson.parse(json);
+    Map<String, Object> m = (Map<String, Object>) parse(json);
     assertThat(m.keySet())
         .containsExactly(
             "produced", "handled", "handled_total", "lost", "duplicates", "order_violations",
@@ -333,6 +352,60 @@ class AuditReportTest {
     assertThat(json).contains("\\\"", "\\\\", "\\n", "\\t", "\\u0001", "\\u2028", "\\ud800");
     assertThat(json.chars().filter(c -> c < 0x20 && c != '\n')).isEmpty();
     assertThat(json).doesNotContain("\u2028");
+  }
+
+  @Test
+  void jsonKeepsItsLayoutOneTopLevelKeyPerLineOneExamplePerLine() {
+    ProducedRecord r0 = new ProducedRecord("t", 0, 0, "k", 0);
+    ProducedRecord r1 = new ProducedRecord("t", 0, 1, "k", 1);
+    ProducedRecord r2 = new ProducedRecord("t", 1, 0, "j", 0);
+    AuditReport report = AuditReport.compute(List.of(r0, r1, r2), List.of(handled("r", r0, 0, 1)), 0);
+    assertThat(report.toJson()).isEqualTo("""
+        {
+          "produced": 3,
+          "handled": 1,
+          "handled_total": 1,
+          "lost": 2,
+          "duplicates": 0,
+          "order_violations": 0,
+          "unknown_handled": 0,
+          "runs": 1,
+          "torn_lines": 0,
+          "dead_lettered": 0,
+          "dead_lettered_and_handled": 0,
+          "clean": false,
+          "lost_examples": [
+            {"topic": "t", "partition": 0, "offset": 1, "key": "k", "seq": 1},
+            {"topic": "t", "partition": 1, "offset": 0, "key": "j", "seq": 0}
+          ],
+          "duplicate_examples": [],
+          "order_violation_examples": [],
+          "unknown_handled_examples": [],
+          "dead_lettered_examples": []
+        }
+        """);
+  }
+
+  @Test
+  void jsonEscapesEveryCharacterThatBreaksJsonOrJavaScriptAndReadsBackIdentically() {
+    String[] keys = {"\u2028", "\u2029", "\u0000", "\u001f", "\u007f", "\"", "\\", "/", "<>&", "😀", "\uDC00", "\uD83D"};
+    List<ProducedRecord> produced = new ArrayList<>();
+    for (int i = 0; i < keys.length; i++) {
+      produced.add(new ProducedRecord("t", 0, i, keys[i], i));
+    }
+    // at most MAX_EXAMPLES lost examples: report them in groups
+    for (int from = 0; from < keys.length; from += AuditReport.MAX_EXAMPLES) {
+      List<ProducedRecord> some = produced.subList(from, Math.min(keys.length, from + AuditReport.MAX_EXAMPLES));
+      String json = AuditReport.compute(some, List.of(), 0).toJson();
+      assertThat(json).doesNotContain("\u2028", "\u2029", "\u007f");
+      assertThat(new String(json.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+          .as("survives UTF-8: no unpaired surrogate written raw").isEqualTo(json);
+      assertThat(json.chars().filter(c -> c < 0x20 && c != '\n')).isEmpty();
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> lost = (List<Map<String, Object>>) ((Map<String, Object>) parse(json)).get("lost_examples");
+      assertThat(lost).extracting(m -> m.get("key"))
+          .containsExactlyElementsOf(some.stream().map(ProducedRecord::key).toList());
+    }
   }
 
   @Test
@@ -536,7 +609,7 @@ class AuditReportTest {
     }
     AuditReport report =
         AuditReport.compute(produced, sequential("r", produced.subList(0, 1), 0), 0, dead);
-    Map<String, Object> m = (Map<String, Object>) MiniJson.parse(report.toJson());
+    Map<String, Object> m = (Map<String, Object>) parse(report.toJson());
     assertThat(m)
         .containsEntry("dead_lettered", 7L)
         .containsEntry("dead_lettered_and_handled", 1L)

@@ -1,5 +1,7 @@
 package io.kcp.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.confluent.parallelconsumer.ParallelConsumerOptions;
 import io.confluent.parallelconsumer.ParallelConsumerOptions.CommitMode;
 import io.confluent.parallelconsumer.ParallelConsumerOptions.ProcessingOrder;
@@ -7,6 +9,8 @@ import io.confluent.parallelconsumer.ParallelStreamProcessor;
 import io.kcp.core.RecordHandler;
 import io.kcp.audit.Audit;
 import io.kcp.audit.AuditLog;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -33,6 +37,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * has no lag.
  */
 public final class ParallelConsumerArm {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private ParallelConsumerArm() {}
 
   public static void main(String[] args) throws Exception {
@@ -106,13 +112,23 @@ public final class ParallelConsumerArm {
       }
       pc.close();
       double seconds = (lastChange - t0) / 1e9;
-      System.out.printf(Locale.ROOT,
-          "{\"strategy\":\"pc-%s\",\"threads\":%d,\"records_handled\":%d,\"records_failed\":0,"
-              + "\"seconds\":%.1f,\"records_per_second\":%.1f,\"state\":\"CLOSED\",\"cpu_seconds\":%.2f,"
-              + "\"peak_heap_mb\":%.1f}%n",
-          order.name().toLowerCase(Locale.ROOT), concurrency, handled.get(), seconds, handled.get() / seconds,
-          cpuSeconds(), peakHeapMb());
+      ObjectNode summary = JSON.createObjectNode()
+          .put("strategy", "pc-" + order.name().toLowerCase(Locale.ROOT))
+          .put("threads", concurrency)
+          .put("records_handled", handled.get())
+          .put("records_failed", 0)
+          .put("seconds", decimal(seconds, 1))
+          .put("records_per_second", decimal(handled.get() / seconds, 1))
+          .put("state", "CLOSED")
+          .put("cpu_seconds", decimal(cpuSeconds(), 2))
+          .put("peak_heap_mb", decimal(peakHeapMb(), 1));
+      System.out.println(JSON.writeValueAsString(summary));
     }
+  }
+
+  /** As {@code %.Nf} would print it, but a JSON number; null when not finite. */
+  private static BigDecimal decimal(double value, int places) {
+    return Double.isFinite(value) ? BigDecimal.valueOf(value).setScale(places, RoundingMode.HALF_UP) : null;
   }
 
   private static double peakHeapMb() {

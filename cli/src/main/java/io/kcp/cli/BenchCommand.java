@@ -1,5 +1,7 @@
 package io.kcp.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kcp.audit.AuditReport;
 import io.kcp.audit.Workload;
 import java.io.IOException;
@@ -14,8 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -271,15 +271,29 @@ final class BenchCommand implements Callable<Integer> {
           cpuSeconds, peakHeapMb, peakInFlight, lost, duplicates, orderViolations, audited, measured);
     }
 
+    /** The row as one line of JSON; lost, duplicates and order violations null when unaudited. */
     String json() {
-      return String.format(Locale.ROOT,
-          "{\"arm\":\"%s\",\"latency_ms\":%d,\"run\":%d,\"records\":%d,\"concurrency\":%d,\"seconds\":%.3f,"
-              + "\"records_per_second\":%.1f,\"start_to_first_record_ms\":%d,\"join_ms\":%d,\"cpu_seconds\":%.2f,"
-              + "\"peak_heap_mb\":%.1f,\"peak_in_flight\":%d,\"audited\":%s,\"lost\":%s,\"duplicates\":%s,"
-              + "\"order_violations\":%s%s}",
-          arm, latencyMs, run, records, concurrency, seconds, recordsPerSecond, startToFirstMs, joinMs, cpuSeconds,
-          peakHeapMb, peakInFlight, audited, audited ? lost : "null", audited ? duplicates : "null",
-          audited ? orderViolations : "null", live == null ? "" : live.json());
+      ObjectNode o = CliJson.object()
+          .put("arm", arm)
+          .put("latency_ms", latencyMs)
+          .put("run", run)
+          .put("records", records)
+          .put("concurrency", concurrency)
+          .put("seconds", CliJson.decimal(seconds, 3))
+          .put("records_per_second", CliJson.decimal(recordsPerSecond, 1))
+          .put("start_to_first_record_ms", startToFirstMs)
+          .put("join_ms", joinMs)
+          .put("cpu_seconds", CliJson.decimal(cpuSeconds, 2))
+          .put("peak_heap_mb", CliJson.decimal(peakHeapMb, 1))
+          .put("peak_in_flight", peakInFlight)
+          .put("audited", audited)
+          .put("lost", audited ? lost : null)
+          .put("duplicates", audited ? duplicates : null)
+          .put("order_violations", audited ? orderViolations : null);
+      if (live != null) {
+        live.addTo(o);
+      }
+      return CliJson.line(o);
     }
   }
 
@@ -288,11 +302,13 @@ final class BenchCommand implements Callable<Integer> {
    * produced in the measuring window.
    */
   record Live(int rate, EndToEnd.Latency latency) {
-    String json() {
-      return String.format(Locale.ROOT,
-          ",\"e2e_rate\":%d,\"e2e_records\":%d,\"e2e_unhandled\":%d,\"latency_p50_ms\":%d,"
-              + "\"latency_p99_ms\":%d,\"latency_max_ms\":%d",
-          rate, latency.records(), latency.unhandled(), latency.p50Ms(), latency.p99Ms(), latency.maxMs());
+    void addTo(ObjectNode o) {
+      o.put("e2e_rate", rate)
+          .put("e2e_records", latency.records())
+          .put("e2e_unhandled", latency.unhandled())
+          .put("latency_p50_ms", latency.p50Ms())
+          .put("latency_p99_ms", latency.p99Ms())
+          .put("latency_max_ms", latency.maxMs());
     }
   }
 
@@ -421,10 +437,11 @@ final class BenchCommand implements Callable<Integer> {
       p.destroyForcibly();
       throw new CliException("arm " + arm + " did not finish within 30 minutes");
     }
-    String summary = Files.readString(stdout);
+    String output = Files.readString(stdout);
     if (p.exitValue() != 0) {
       throw exited(p, stderr, "");
     }
+    JsonNode summary = armSummary(arm, output);
     double seconds;
     double rate;
     long startToFirst;
@@ -602,17 +619,26 @@ final class BenchCommand implements Callable<Integer> {
     return cmd;
   }
 
-  /** A number of the arm's summary, or -1 if it has none (the Parallel Consumer arm reports fewer). */
-  private static double optional(String json, String key) {
-    Matcher m = Pattern.compile("\"" + key + "\":(-?[0-9.]+)").matcher(json);
-    return m.find() ? Double.parseDouble(m.group(1)) : -1;
+  /** The arm's summary: the last line of its output that is a JSON object. */
+  private static JsonNode armSummary(String arm, String output) {
+    List<String> lines = output.lines().filter(l -> l.startsWith("{")).toList();
+    if (lines.isEmpty()) {
+      throw new CliException("arm " + arm + " printed no JSON summary: " + output.strip());
+    }
+    return CliJson.parse(lines.get(lines.size() - 1), "arm " + arm + "'s summary");
   }
 
-  private static double number(String json, String key) {
-    Matcher m = Pattern.compile("\"" + key + "\":([0-9.]+)").matcher(json);
-    if (!m.find()) {
-      throw new CliException("no " + key + " in the arm's summary: " + json.strip());
+  /** A number of the arm's summary, or -1 if it has none (the Parallel Consumer arm reports fewer). */
+  private static double optional(JsonNode summary, String key) {
+    JsonNode n = summary.get(key);
+    return n != null && n.isNumber() ? n.doubleValue() : -1;
+  }
+
+  private static double number(JsonNode summary, String key) {
+    JsonNode n = summary.get(key);
+    if (n == null || !n.isNumber() || n.doubleValue() < 0) {
+      throw new CliException("no " + key + " in the arm's summary: " + summary);
     }
-    return Double.parseDouble(m.group(1));
+    return n.doubleValue();
   }
 }

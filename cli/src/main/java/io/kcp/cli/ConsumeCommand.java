@@ -1,5 +1,6 @@
 package io.kcp.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kcp.core.CommitPolicy;
 import io.kcp.core.ConsumerEngine;
 import io.kcp.core.ConsumerSettings;
@@ -598,16 +599,28 @@ final class ConsumeCommand implements Callable<Integer> {
         - (System.nanoTime() - t0) / 1_000_000;
     long joinMs = firstRecordNanos == 0 ? -1 : (firstRecordNanos - t0) / 1_000_000;
     if (json) {
-      out.printf(Locale.ROOT,
-          "{\"strategy\":\"%s\",\"threads\":%d,\"records_handled\":%d,\"records_failed\":%d,"
-              + "\"seconds\":%.1f,\"records_per_second\":%.1f,\"commits\":%d,\"commit_failures\":%d,"
-              + "\"restarts\":%d,\"retries\":%d,\"dead_lettered\":%d,\"state\":\"%s\","
-              + "\"startup_ms\":%d,\"join_ms\":%d,\"steady_seconds\":%.3f,\"steady_records_per_second\":%.1f,"
-              + "\"peak_in_flight\":%d,\"peak_heap_mb\":%.1f,\"cpu_seconds\":%.2f%s}%n",
-          name, threadCount, m.recordsHandled(), m.recordsFailed(), seconds,
-          m.recordsHandled() / seconds, m.commits(), m.commitFailures(), m.restarts(), m.retries(),
-          m.deadLettered(), engine.state(), startupMs, joinMs, steady, steadyRate, peakInFlight,
-          peakHeapMb(), cpuSeconds(), shareJson(engine));
+      ObjectNode o = CliJson.object()
+          .put("strategy", name)
+          .put("threads", threadCount)
+          .put("records_handled", m.recordsHandled())
+          .put("records_failed", m.recordsFailed())
+          .put("seconds", CliJson.decimal(seconds, 1))
+          .put("records_per_second", CliJson.decimal(m.recordsHandled() / seconds, 1))
+          .put("commits", m.commits())
+          .put("commit_failures", m.commitFailures())
+          .put("restarts", m.restarts())
+          .put("retries", m.retries())
+          .put("dead_lettered", m.deadLettered())
+          .put("state", String.valueOf(engine.state()))
+          .put("startup_ms", startupMs)
+          .put("join_ms", joinMs)
+          .put("steady_seconds", CliJson.decimal(steady, 3))
+          .put("steady_records_per_second", CliJson.decimal(steadyRate, 1))
+          .put("peak_in_flight", peakInFlight)
+          .put("peak_heap_mb", CliJson.decimal(peakHeapMb(), 1))
+          .put("cpu_seconds", CliJson.decimal(cpuSeconds(), 2));
+      shareJson(o, engine);
+      out.println(CliJson.line(o));
     } else {
       out.printf(Locale.ROOT, "%s strategy, %d thread(s)/worker(s): handled %,d records in %.1f s (%,.0f rec/s);"
               + " %,d commits (avg %.1f ms), %d failed attempts, %d retries, %d dead-lettered, %d restarts%n",
@@ -624,16 +637,19 @@ final class ConsumeCommand implements Callable<Integer> {
     out.flush();
   }
 
-  /** The share engine's acknowledgement counts as extra JSON keys ("" for the other strategies). */
-  private static String shareJson(ConsumerEngine engine) {
+  /** The share engine's acknowledgement counts as extra JSON keys (none for the other strategies). */
+  private static void shareJson(ObjectNode o, ConsumerEngine engine) {
     if (!(engine instanceof ShareStrategyEngine se)) {
-      return "";
+      return;
     }
     ShareMetrics sm = se.shareMetrics();
-    return String.format(Locale.ROOT, ",\"members\":%d,\"accepted\":%d,\"released\":%d,\"rejected\":%d,"
-            + "\"renewed\":%d,\"redelivered\":%d,\"acknowledgement_failures\":%d",
-        se.members(), sm.accepted(), sm.released(), sm.rejected(), sm.renewed(), sm.redelivered(),
-        sm.acknowledgementFailures());
+    o.put("members", se.members())
+        .put("accepted", sm.accepted())
+        .put("released", sm.released())
+        .put("rejected", sm.rejected())
+        .put("renewed", sm.renewed())
+        .put("redelivered", sm.redelivered())
+        .put("acknowledgement_failures", sm.acknowledgementFailures());
   }
 
   /** The most heap the JVM's heap pools held at once since it started (their peak usage, summed). */

@@ -1,7 +1,5 @@
 package io.kcp.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kcp.deploy.DeploymentReport;
 import io.kcp.deploy.PhaseReport;
 import java.awt.Color;
@@ -23,8 +21,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * rollout.
  */
 final class DeployCompare {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private DeployCompare() {}
 
   /** One arm of the comparison. */
@@ -85,19 +81,12 @@ final class DeployCompare {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("arm", r.arm().label());
       m.put("rollback_ms", r.rollbackMs());
-      try {
-        m.put("report", JSON.readTree(r.report().toJson()));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+      m.put("report", CliJson.parse(r.report().toJson(), "the " + r.arm().label() + " report"));
       out.add(m);
     }
-    try {
-      return JSON.writeValueAsString(out);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the comparison as JSON", e);
-    }
+    return CliJson.line(out);
   }
+
 
   /** Each arm's total lag from a few seconds before its rollout began to its end, on one axis. */
   static void writePng(Path file, List<Row> rows) {

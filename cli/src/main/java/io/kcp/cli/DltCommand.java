@@ -1,5 +1,6 @@
 package io.kcp.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kcp.core.DeadLetterHeaders;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -69,9 +70,9 @@ final class DltCommand implements Callable<Integer> {
         continue;
       }
       if (json) {
-        out.println(l.entrySet().stream()
-            .map(e -> "\"" + e.getKey() + "\":" + jsonValue(e.getKey(), e.getValue()))
-            .collect(Collectors.joining(",", "{", "}")));
+        ObjectNode o = CliJson.object();
+        l.forEach((key, value) -> put(o, key, value));
+        out.println(CliJson.line(o));
       } else {
         out.printf(Locale.ROOT, "%s  key %s  from %s-%s@%s  group %s  attempts %s  %s%n"
                 + "    %s: %s%n    digest %s  first failure %s  last failure %s%n",
@@ -99,18 +100,18 @@ final class DltCommand implements Callable<Integer> {
     }
   }
 
-  private static String jsonValue(String key, String value) {
-    if (value == null) {
-      return "null";
-    }
-    if (key.endsWith("_partition") || key.endsWith("_offset") || key.endsWith("_ms") || key.equals("attempts")) {
+  /** Offsets, partitions, times and attempts as numbers (when they are), the rest as strings. */
+  private static void put(ObjectNode o, String key, String value) {
+    if (value != null
+        && (key.endsWith("_partition") || key.endsWith("_offset") || key.endsWith("_ms") || key.equals("attempts"))) {
       try {
-        return Long.toString(Long.parseLong(value));
+        o.put(key, Long.parseLong(value));
+        return;
       } catch (NumberFormatException e) {
-        // not a number: quote it
+        // not a number: a string
       }
     }
-    return JsonStrings.quote(value);
+    o.put(key, value);
   }
 
   private List<Map<String, String>> read(String bootstrap) {

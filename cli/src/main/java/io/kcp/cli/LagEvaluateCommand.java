@@ -6,6 +6,7 @@ import io.kcp.lag.LagException;
 import io.kcp.lag.LagJson;
 import io.kcp.lag.LagMonitor;
 import io.kcp.lag.LagReport;
+import io.kcp.lag.LagSnapshot;
 import io.kcp.lag.LagWindow;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,7 +88,7 @@ final class LagEvaluateCommand implements Callable<Integer> {
     String result;
     try {
       result = isWindow ? LagJson.toJson(window(text))
-          : interpolate ? LagJson.toJson(replay(text, name, true)) : LagJson.toJson(replay(text, name, false).evaluation());
+          : interpolate ? LagJson.toJson(replay(text, true)) : LagJson.toJson(replay(text, false).evaluation());
     } catch (LagException x) {
       throw new CliException(name + ": " + x.getMessage(), x);
     }
@@ -106,28 +107,12 @@ final class LagEvaluateCommand implements Callable<Integer> {
     return LagEvaluator.evaluate(w);
   }
 
-  private LagReport replay(String text, String name, boolean interpolate) {
-    String[] lines = text.split("\\R");
+  private LagReport replay(String text, boolean interpolate) {
     LagReport last = null;
-    String group = null;
     try (LagMonitor m = LagMonitor.builder("replay").windowSize(window)
         .allowedLag(allowedLag == null ? 0 : allowedLag).minimumComplete(minimumComplete == null ? 0 : minimumComplete)
         .interpolateTimeLag(interpolate).build()) {
-      for (int i = 0; i < lines.length; i++) {
-        if (lines[i].isBlank()) {
-          continue;
-        }
-        io.kcp.lag.LagSnapshot s;
-        try {
-          s = LagJson.readObservation(lines[i]);
-        } catch (LagException x) {
-          throw new LagException("line " + (i + 1) + ": " + x.getMessage(), x);
-        }
-        if (group != null && !group.equals(s.group())) {
-          throw new LagException("line " + (i + 1) + " is group '" + s.group() + "', earlier lines are '"
-              + group + "' (record one group per file)");
-        }
-        group = s.group();
+      for (LagSnapshot s : LagJson.readRecording(text)) {
         last = m.observe(s);
       }
     }

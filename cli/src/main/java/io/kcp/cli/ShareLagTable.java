@@ -1,5 +1,7 @@
 package io.kcp.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kcp.lag.ShareGroupLag;
 import java.util.Locale;
 
@@ -28,18 +30,21 @@ final class ShareLagTable {
   }
 
   static String json(ShareGroupLag g) {
-    StringBuilder parts = new StringBuilder();
+    ObjectNode root = CliJson.object()
+        .put("group", g.group())
+        .put("type", "share")
+        .put("state", String.valueOf(g.state()))
+        .put("members", g.members())
+        .put("total_lag", g.totalLag());
+    ArrayNode parts = root.putArray("partitions");
     for (ShareGroupLag.SharePartitionLag p : g.partitions()) {
-      if (parts.length() > 0) {
-        parts.append(',');
-      }
-      parts.append(String.format(Locale.ROOT,
-          "{\"topic\":%s,\"partition\":%d,\"start_offset\":%d,\"log_end_offset\":%d,\"lag\":%s}",
-          JsonStrings.quote(p.topic()), p.partition(), p.startOffset(), p.logEndOffset(),
-          p.lag() < 0 ? "null" : Long.toString(p.lag())));
+      parts.addObject()
+          .put("topic", p.topic())
+          .put("partition", p.partition())
+          .put("start_offset", p.startOffset())
+          .put("log_end_offset", p.logEndOffset())
+          .put("lag", p.lag() < 0 ? null : p.lag());
     }
-    return String.format(Locale.ROOT,
-        "{\"group\":%s,\"type\":\"share\",\"state\":\"%s\",\"members\":%d,\"total_lag\":%d,\"partitions\":[%s]}",
-        JsonStrings.quote(g.group()), g.state(), g.members(), g.totalLag(), parts);
+    return CliJson.line(root);
   }
 }

@@ -198,7 +198,14 @@ class LagCommandTest {
 
     Path bad = dir.resolve("bad.json");
     Files.writeString(bad, "{\"now_ms\": 1, \"partitions\": [ {\"topic\": \"t\", ]}");
-    assertOneLine(Cli.run("lag", "evaluate", bad.toString()), 1, "malformed JSON at line 1 column");
+    assertOneLine(Cli.run("lag", "evaluate", bad.toString()), 1,
+        bad + ": line 1, column 46: unexpected character (']' (code 93)): was expecting double-quote to start field name");
+    Path rec = dir.resolve("bad.jsonl");
+    Files.writeString(rec, "{\"group\":\"g\",\"taken_at_ms\":1,\"partitions\":[]}\n"
+        + "{\"group\":\"g\",\"taken_at_ms\":2,\"partitions\":[]}\n"
+        + "{\"group\":\"g\",\"taken_at_ms\":3,\"partitions\":[\"a\\x\"]}\n");
+    assertOneLine(Cli.run("lag", "evaluate", rec.toString()), 1,
+        rec + ": line 3, column 47: unrecognized character escape 'x' (code 120)");
     assertOneLine(Cli.run("lag", "evaluate", dir.resolve("missing.json").toString()), 1, "file not found");
   }
 

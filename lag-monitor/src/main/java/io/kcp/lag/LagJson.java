@@ -1,9 +1,11 @@
 package io.kcp.lag;
 
-import io.kcp.lag.internal.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kcp.lag.internal.Jackson;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -32,6 +34,16 @@ import java.util.OptionalLong;
  * {@code committed_offset}, {@code log_end_offset}, {@code lag}, {@code time_lag_ms}, {@code
  * member_id}, {@code host}, {@code client_id}, {@code status}, {@code rule}, {@code hot}, {@code
  * hot_reason}. Unknown values are {@code null}.
+ *
+ * <p><b>Recording</b> ({@code kcp lag watch --record}, {@link #readRecording(String)}): one
+ * observation per line.
+ *
+ * <p>Written and read with Jackson. Reading is strict RFC 8259 — no comments, no leading zeros, no
+ * raw control characters in strings, only the standard escapes, no duplicate keys, nothing after
+ * the value, nesting at most 32 deep — and a document that is not JSON fails with one line naming
+ * the place: {@code line 3, column 17: unexpected character ...}. Writing escapes every control
+ * character, DEL, U+2028, U+2029 and surrogates, so a line is valid JSON and safe inside
+ * JavaScript.
  */
 public final class LagJson {
   private LagJson() {}
@@ -42,18 +54,18 @@ public final class LagJson {
    * @throws LagException naming the key or the place that is wrong
    */
   public static LagWindow readWindow(String json) {
-    Map<String, Object> root = object(parse(json), "the document");
-    List<Object> parts = list(root.get("partitions"), "partitions");
+    JsonNode root = object(parse(json), "the document");
+    JsonNode parts = list(root.get("partitions"), "partitions");
     List<PartitionWindow> windows = new ArrayList<>();
     int longest = 1;
     for (int i = 0; i < parts.size(); i++) {
       String where = "partitions[" + i + "]";
-      Map<String, Object> p = object(parts.get(i), where);
-      List<Object> entries = list(p.get("window"), where + ".window");
+      JsonNode p = object(parts.get(i), where);
+      JsonNode entries = list(p.get("window"), where + ".window");
       List<OffsetEntry> window = new ArrayList<>();
       for (int k = 0; k < entries.size(); k++) {
         String w = where + ".window[" + k + "]";
-        Map<String, Object> e = object(entries.get(k), w);
+        JsonNode e = object(entries.get(k), w);
         window.add(new OffsetEntry(
             number(e.get("offset"), w + ".offset"),
             number(e.get("timestamp_ms"), w + ".timestamp_ms"),
@@ -61,8 +73,8 @@ public final class LagJson {
       }
       longest = Math.max(longest, window.size());
       List<Long> broker = new ArrayList<>();
-      if (p.get("broker_offsets") != null) {
-        List<Object> b = list(p.get("broker_offsets"), where + ".broker_offsets");
+      if (present(p.get("broker_offsets"))) {
+        JsonNode b = list(p.get("broker_offsets"), where + ".broker_offsets");
         for (int k = 0; k < b.size(); k++) {
           broker.add(number(b.get(k), where + ".broker_offsets[" + k + "]"));
         }
@@ -75,15 +87,15 @@ public final class LagJson {
           nullableNumber(p.get("current_lag"), where + ".current_lag")));
     }
     long now = number(root.get("now_ms"), "now_ms");
-    long allowed = root.get("allowed_lag") == null ? 0 : number(root.get("allowed_lag"), "allowed_lag");
-    long size = root.get("window_size") == null ? longest : number(root.get("window_size"), "window_size");
+    long allowed = present(root.get("allowed_lag")) ? number(root.get("allowed_lag"), "allowed_lag") : 0;
+    long size = present(root.get("window_size")) ? number(root.get("window_size"), "window_size") : longest;
     double minimum = 0;
-    Object mc = root.get("minimum_complete");
-    if (mc != null) {
-      if (!(mc instanceof Number n)) {
-        throw new LagException("minimum_complete must be a number between 0 and 1, got " + mc);
+    JsonNode mc = root.get("minimum_complete");
+    if (present(mc)) {
+      if (!mc.isNumber()) {
+        throw new LagException("minimum_complete must be a number between 0 and 1, got " + mc.asText());
       }
-      minimum = n.doubleValue();
+      minimum = mc.doubleValue();
     }
     try {
       return new LagWindow(now, allowed, (int) size, windows, minimum);
@@ -94,52 +106,42 @@ public final class LagJson {
 
   /** The evaluation as one line of JSON. */
   public static String toJson(GroupEvaluation e) {
-    StringBuilder b = new StringBuilder("{");
-    groupFields(b, e);
-    b.append(",\"partitions\":[");
-    for (int i = 0; i < e.partitions().size(); i++) {
-      PartitionEvaluation v = e.partitions().get(i);
-      b.append(i == 0 ? "" : ",").append('{')
-          .append("\"topic\":").append(Json.quote(v.topic()))
-          .append(",\"partition\":").append(v.partition());
-      verdictFields(b, v);
-      b.append('}');
+    ObjectNode root = Jackson.object();
+    groupFields(root, e);
+    ArrayNode parts = root.putArray("partitions");
+    for (PartitionEvaluation v : e.partitions()) {
+      ObjectNode p = parts.addObject().put("topic", v.topic()).put("partition", v.partition());
+      verdictFields(p, v);
     }
-    return b.append("]}").toString();
+    return Jackson.write(root);
   }
 
   /** The observation (snapshot plus evaluation) as one line of JSON. */
   public static String toJson(LagReport r) {
     LagSnapshot s = r.snapshot();
-    StringBuilder b = new StringBuilder("{")
-        .append("\"group\":").append(Json.quote(s.group()))
-        .append(",\"state\":").append(Json.quote(s.state()))
-        .append(",\"type\":").append(Json.quote(s.type()))
-        .append(",\"members\":").append(s.members())
-        .append(",\"taken_at_ms\":").append(s.takenAtMs())
-        .append(',');
-    groupFields(b, r.evaluation());
-    b.append(",\"partitions\":[");
-    for (int i = 0; i < s.partitions().size(); i++) {
-      PartitionLag p = s.partitions().get(i);
+    ObjectNode root = Jackson.object()
+        .put("group", s.group())
+        .put("state", s.state())
+        .put("type", s.type())
+        .put("members", s.members())
+        .put("taken_at_ms", s.takenAtMs());
+    groupFields(root, r.evaluation());
+    ArrayNode parts = root.putArray("partitions");
+    for (PartitionLag p : s.partitions()) {
       Optional<PartitionOwner> o = p.owner();
-      b.append(i == 0 ? "" : ",").append('{')
-          .append("\"topic\":").append(Json.quote(p.topic()))
-          .append(",\"partition\":").append(p.partition())
-          .append(",\"committed_offset\":").append(text(p.committedOffset()))
-          .append(",\"log_end_offset\":").append(p.logEndOffset())
-          .append(",\"lag\":").append(text(p.lag()))
-          .append(",\"time_lag_ms\":").append(text(p.timeLagMs()))
-          .append(",\"member_id\":").append(o.map(x -> Json.quote(x.memberId())).orElse("null"))
-          .append(",\"host\":").append(o.map(x -> Json.quote(x.host())).orElse("null"))
-          .append(",\"client_id\":").append(o.map(x -> Json.quote(x.clientId())).orElse("null"));
-      Optional<PartitionEvaluation> v = r.verdict(p.topic(), p.partition());
-      if (v.isPresent()) {
-        verdictFields(b, v.get());
-      }
-      b.append('}');
+      ObjectNode n = parts.addObject()
+          .put("topic", p.topic())
+          .put("partition", p.partition())
+          .put("committed_offset", boxed(p.committedOffset()))
+          .put("log_end_offset", p.logEndOffset())
+          .put("lag", boxed(p.lag()))
+          .put("time_lag_ms", boxed(p.timeLagMs()))
+          .put("member_id", o.map(PartitionOwner::memberId).orElse(null))
+          .put("host", o.map(PartitionOwner::host).orElse(null))
+          .put("client_id", o.map(PartitionOwner::clientId).orElse(null));
+      r.verdict(p.topic(), p.partition()).ifPresent(v -> verdictFields(n, v));
     }
-    return b.append("]}").toString();
+    return Jackson.write(root);
   }
 
   /**
@@ -148,19 +150,23 @@ public final class LagJson {
    * @throws LagException naming the key or the place that is wrong
    */
   public static LagSnapshot readObservation(String json) {
-    Map<String, Object> root = object(parse(json), "the observation");
-    List<Object> parts = list(root.get("partitions"), "partitions");
+    return observation(parse(json));
+  }
+
+  private static LagSnapshot observation(JsonNode json) {
+    JsonNode root = object(json, "the observation");
+    JsonNode parts = list(root.get("partitions"), "partitions");
     List<PartitionLag> rows = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) {
       String where = "partitions[" + i + "]";
-      Map<String, Object> p = object(parts.get(i), where);
+      JsonNode p = object(parts.get(i), where);
       Long committed = nullableNumber(p.get("committed_offset"), where + ".committed_offset");
       Long timeLag = nullableNumber(p.get("time_lag_ms"), where + ".time_lag_ms");
-      Optional<PartitionOwner> owner = p.get("member_id") == null
+      Optional<PartitionOwner> owner = !present(p.get("member_id"))
           ? Optional.empty()
           : Optional.of(new PartitionOwner(string(p.get("member_id"), where + ".member_id"),
-              p.get("host") == null ? "" : string(p.get("host"), where + ".host"),
-              p.get("client_id") == null ? "" : string(p.get("client_id"), where + ".client_id")));
+              present(p.get("host")) ? string(p.get("host"), where + ".host") : "",
+              present(p.get("client_id")) ? string(p.get("client_id"), where + ".client_id") : ""));
       rows.add(new PartitionLag(
           string(p.get("topic"), where + ".topic"),
           (int) number(p.get("partition"), where + ".partition"),
@@ -171,75 +177,110 @@ public final class LagJson {
     }
     return new LagSnapshot(
         string(root.get("group"), "group"),
-        root.get("state") == null ? "UNKNOWN" : string(root.get("state"), "state"),
-        root.get("type") == null ? "UNKNOWN" : string(root.get("type"), "type"),
-        root.get("members") == null ? 0 : (int) number(root.get("members"), "members"),
+        present(root.get("state")) ? string(root.get("state"), "state") : "UNKNOWN",
+        present(root.get("type")) ? string(root.get("type"), "type") : "UNKNOWN",
+        present(root.get("members")) ? (int) number(root.get("members"), "members") : 0,
         number(root.get("taken_at_ms"), "taken_at_ms"),
         rows);
   }
 
-  private static void groupFields(StringBuilder b, GroupEvaluation e) {
-    b.append("\"status\":").append(Json.quote(e.status().name()))
-        .append(",\"complete\":").append(Math.round(e.complete() * 1000) / 1000.0)
-        .append(",\"totallag\":").append(e.totalLag())
-        .append(",\"maxlag\":").append(e.maxLag());
+  /**
+   * Reads a recording ({@code kcp lag watch --record}): one observation per line, blank lines
+   * skipped, every line of the same group.
+   *
+   * @throws LagException starting with {@code line N} (and {@code , column C} when the line is not
+   *     JSON)
+   */
+  public static List<LagSnapshot> readRecording(String text) {
+    String[] lines = text.split("\\R", -1);
+    List<LagSnapshot> out = new ArrayList<>();
+    String group = null;
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].isBlank()) {
+        continue;
+      }
+      LagSnapshot s;
+      try {
+        s = observation(Jackson.parse(lines[i]));
+      } catch (Jackson.Malformed x) {
+        throw new LagException("line " + (i + 1) + ", column " + x.column() + ": " + x.what(), x);
+      } catch (LagException x) {
+        throw new LagException("line " + (i + 1) + ": " + x.getMessage(), x);
+      }
+      if (group != null && !group.equals(s.group())) {
+        throw new LagException("line " + (i + 1) + " is group '" + s.group() + "', earlier lines are '"
+            + group + "' (record one group per file)");
+      }
+      group = s.group();
+      out.add(s);
+    }
+    return out;
   }
 
-  private static void verdictFields(StringBuilder b, PartitionEvaluation v) {
-    b.append(",\"status\":").append(Json.quote(v.status().name()))
-        .append(",\"rule\":").append(Json.quote(v.rule()))
-        .append(",\"current_lag\":").append(v.currentLag() == null ? "null" : v.currentLag().toString())
-        .append(",\"complete\":").append(v.complete())
-        .append(",\"hot\":").append(v.hot())
-        .append(",\"hot_reason\":").append(v.hotReason() == null ? "null" : Json.quote(v.hotReason()));
+  private static void groupFields(ObjectNode n, GroupEvaluation e) {
+    n.put("status", e.status().name())
+        .put("complete", Math.round(e.complete() * 1000) / 1000.0)
+        .put("totallag", e.totalLag())
+        .put("maxlag", e.maxLag());
   }
 
-  private static String text(OptionalLong v) {
-    return v.isPresent() ? Long.toString(v.getAsLong()) : "null";
+  private static void verdictFields(ObjectNode n, PartitionEvaluation v) {
+    n.put("status", v.status().name())
+        .put("rule", v.rule())
+        .put("current_lag", v.currentLag())
+        .put("complete", v.complete())
+        .put("hot", v.hot())
+        .put("hot_reason", v.hotReason());
   }
 
-  private static Object parse(String json) {
+  private static Long boxed(OptionalLong v) {
+    return v.isPresent() ? v.getAsLong() : null;
+  }
+
+  private static JsonNode parse(String json) {
     if (json == null || json.isBlank()) {
       throw new LagException("malformed JSON: the input is empty");
     }
     try {
-      return Json.parse(json);
-    } catch (IllegalArgumentException e) {
-      throw new LagException("malformed JSON " + e.getMessage());
+      return Jackson.parse(json);
+    } catch (Jackson.Malformed e) {
+      throw new LagException(e.getMessage(), e);
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> object(Object o, String where) {
-    if (!(o instanceof Map)) {
+  private static boolean present(JsonNode n) {
+    return n != null && !n.isNull();
+  }
+
+  private static JsonNode object(JsonNode n, String where) {
+    if (n == null || !n.isObject()) {
       throw new LagException(where + " must be a JSON object");
     }
-    return (Map<String, Object>) o;
+    return n;
   }
 
-  @SuppressWarnings("unchecked")
-  private static List<Object> list(Object o, String where) {
-    if (!(o instanceof List)) {
-      throw new LagException(where + " must be a JSON array" + (o == null ? " (it is missing)" : ""));
+  private static JsonNode list(JsonNode n, String where) {
+    if (n == null || !n.isArray()) {
+      throw new LagException(where + " must be a JSON array" + (present(n) ? "" : " (it is missing)"));
     }
-    return (List<Object>) o;
+    return n;
   }
 
-  private static long number(Object o, String where) {
-    if (!(o instanceof Long)) {
-      throw new LagException(where + " must be a whole number" + (o == null ? " (it is missing)" : ", got " + o));
+  private static long number(JsonNode n, String where) {
+    if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
+      throw new LagException(where + " must be a whole number" + (present(n) ? ", got " + n.asText() : " (it is missing)"));
     }
-    return (Long) o;
+    return n.longValue();
   }
 
-  private static Long nullableNumber(Object o, String where) {
-    return o == null ? null : number(o, where);
+  private static Long nullableNumber(JsonNode n, String where) {
+    return present(n) ? number(n, where) : null;
   }
 
-  private static String string(Object o, String where) {
-    if (!(o instanceof String)) {
-      throw new LagException(where + " must be a string" + (o == null ? " (it is missing)" : ""));
+  private static String string(JsonNode n, String where) {
+    if (n == null || !n.isTextual()) {
+      throw new LagException(where + " must be a string" + (present(n) ? "" : " (it is missing)"));
     }
-    return (String) o;
+    return n.textValue();
   }
 }

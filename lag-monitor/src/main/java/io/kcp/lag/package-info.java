@@ -13,7 +13,7 @@
  *       HTTP — a live page and Burrow's HTTP API v3 — the dashboard of {@code kcp lag serve}.
  * </ul>
  *
- * <p>Depends on {@code kafka-clients}, {@code opentelemetry-api} and {@code jackson-databind} (and
+ * <p>Depends on {@code kafka-clients}, {@code opentelemetry-api} and {@code jackson-databind} (every JSON it reads or writes; and
  * the uPlot WebJar, a page resource); the server is the JDK's {@code jdk.httpserver}.
  */
 package io.kcp.lag;

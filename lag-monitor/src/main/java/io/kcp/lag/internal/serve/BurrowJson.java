@@ -1,7 +1,5 @@
 package io.kcp.lag.internal.serve;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kcp.lag.LagReport;
@@ -12,7 +10,7 @@ import io.kcp.lag.PartitionEvaluation;
 import io.kcp.lag.PartitionLag;
 import io.kcp.lag.PartitionOwner;
 import io.kcp.lag.PartitionWindow;
-import java.io.UncheckedIOException;
+import io.kcp.lag.internal.Jackson;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -34,21 +32,16 @@ import org.apache.kafka.common.utils.AppInfoParser;
  * consumer's host and {@code client_id} its {@code client.id} ({@code ""} when unowned).
  */
 final class BurrowJson {
-  static final ObjectMapper MAPPER = new ObjectMapper();
-
   private BurrowJson() {}
 
+  /** One line of JSON, escaped as every JSON of the module ({@link Jackson}: safe inside a page's script too). */
   static String write(ObjectNode node) {
-    try {
-      return MAPPER.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Jackson.write(node);
   }
 
   /** {@code error}, {@code message}: the head of every Burrow answer. */
   private static ObjectNode head(boolean error, String message) {
-    ObjectNode n = MAPPER.createObjectNode();
+    ObjectNode n = Jackson.object();
     n.put("error", error);
     n.put("message", message);
     return n;
@@ -209,7 +202,7 @@ final class BurrowJson {
   }
 
   private static ObjectNode partition(PartitionLag p, PartitionEvaluation e, PartitionWindow w, int windowSize) {
-    ObjectNode n = MAPPER.createObjectNode();
+    ObjectNode n = Jackson.object();
     Optional<PartitionOwner> o = p.owner();
     List<OffsetEntry> entries = w == null ? List.of() : w.window();
     n.put("topic", p.topic());
@@ -243,7 +236,7 @@ final class BurrowJson {
    * {@code total}, and one array per partition, {@code null} where a partition had no lag then).
    */
   static ObjectNode history(String cluster, long intervalMs, Board board) {
-    ObjectNode n = MAPPER.createObjectNode();
+    ObjectNode n = Jackson.object();
     n.put("cluster", cluster);
     n.put("interval_ms", intervalMs);
     ArrayNode groups = n.putArray("groups");
