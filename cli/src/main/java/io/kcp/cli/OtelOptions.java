@@ -2,7 +2,6 @@ package io.kcp.cli;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.internal.ConfigUtil;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -122,15 +121,15 @@ final class OtelOptions {
     Map<String, String> overrides = new HashMap<>();
     env.forEach((k, v) -> {
       if (k.startsWith("OTEL_")) {
-        overrides.put(ConfigUtil.normalizeEnvironmentVariableKey(k), v);
+        overrides.put(property(k), v);
       }
     });
-    ConfigUtil.safeSystemProperties().forEach((k, v) -> {
-      String key = ConfigUtil.normalizePropertyKey(k.toString());
+    for (String name : System.getProperties().stringPropertyNames()) {
+      String key = name.toLowerCase(Locale.ROOT).replace('-', '.');
       if (key.startsWith("otel.")) {
-        overrides.put(key, v.toString());
+        overrides.put(key, System.getProperty(name));
       }
-    });
+    }
     overrides.put("otel.traces.exporter", traces == Exporter.otlp ? "otlp" : "none");
     overrides.put("otel.metrics.exporter", metrics == Exporter.otlp ? "otlp" : "none");
     overrides.put("otel.logs.exporter", "none"); // kcp logs through stderr, not OTel
@@ -223,6 +222,11 @@ final class OtelOptions {
    * otel.exporter.otlp.headers}); the line names the variable it came from, and hides every header
    * value (the SDK's message may quote it, and headers carry API keys).
    */
+  /** The SDK's property name of an environment variable: {@code OTEL_SERVICE_NAME} is {@code otel.service.name}. */
+  static String property(String environmentVariable) {
+    return environmentVariable.toLowerCase(Locale.ROOT).replace('_', '.');
+  }
+
   static String configurationError(ConfigurationException e, Map<String, String> env) {
     String message = String.valueOf(e.getMessage());
     if (e.getCause() != null) {
@@ -236,7 +240,7 @@ final class OtelOptions {
     message = message.replaceAll("(?i)(headers[^=]*=)[^,;]*", "$1<hidden>");
     Map<String, String> named = new TreeMap<>();
     for (Map.Entry<String, String> v : env.entrySet()) {
-      String property = ConfigUtil.normalizeEnvironmentVariableKey(v.getKey());
+      String property = property(v.getKey());
       if (v.getKey().startsWith("OTEL_") && (message.contains(property) || message.contains(v.getKey()))) {
         named.put(v.getKey(), property);
       }

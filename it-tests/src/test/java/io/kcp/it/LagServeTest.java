@@ -81,7 +81,7 @@ class LagServeTest {
       LagSnapshot snap = mine.snapshot();
       JsonNode root = serve.get("/v3/kafka/local/consumer/" + group + "/lag").json();
       assertThat(root.get("error").asBoolean()).isFalse();
-      assertThat(root.get("message").asText()).isEqualTo("consumer lag returned");
+      assertThat(root.get("message").asText()).isEqualTo("consumer status returned"); // Burrow's, for /lag too
       assertThat(root.at("/request/url").asText()).isEqualTo("/v3/kafka/local/consumer/" + group + "/lag");
       JsonNode s = root.get("status");
       assertThat(s.get("cluster").asText()).isEqualTo("local");
@@ -183,13 +183,19 @@ class LagServeTest {
       LagServe.Response unknown = serve.get("/v3/kafka/prod-eu/consumer/" + missing + "/lag");
       assertThat(unknown.code()).isEqualTo(404);
       assertThat(unknown.contentType()).startsWith("application/json");
-      assertThat(unknown.json().get("error").asBoolean()).isTrue();
+      // as Burrow: a 404 whose body is a status, not an error, with the group status NOTFOUND
+      assertThat(unknown.json().get("error").asBoolean()).isFalse();
+      assertThat(unknown.json().at("/status/status").asText()).isEqualTo("NOTFOUND");
+      assertThat(unknown.json().at("/status/group").asText()).isEqualTo(missing);
+      assertThat(unknown.json().at("/status/cluster").asText()).isEqualTo("prod-eu");
+      assertThat(unknown.json().at("/status/partition_count").asInt()).isZero();
+      assertThat(unknown.json().at("/status/partitions")).isEmpty();
       assertThat(unknown.json().get("message").asText())
-          .isEqualTo("consumer group '" + missing + "' not found on cluster 'prod-eu'"
-              + " (watched, but the cluster does not know it: check the name)");
+          .isEqualTo("consumer status returned (consumer group '" + missing + "' not found on cluster 'prod-eu'"
+              + " (watched, but the cluster does not know it: check the name))");
       assertThat(serve.get("/v3/kafka/prod-eu/consumer/elsewhere/lag").json().get("message").asText())
-          .isEqualTo("consumer group 'elsewhere' not found on cluster 'prod-eu'"
-              + " (not watched: name it with --group, or give no --group to serve every group)");
+          .isEqualTo("consumer status returned (consumer group 'elsewhere' not found on cluster 'prod-eu'"
+              + " (not watched: name it with --group, or give no --group to serve every group))");
       assertThat(serve.get("/v3/kafka/prod-eu/consumer").json().get("consumers"))
           .extracting(JsonNode::asText).containsExactly(group);
       assertThat(serve.get("/v3/kafka/prod-eu/consumer/" + missing + "/status").code()).isEqualTo(404);

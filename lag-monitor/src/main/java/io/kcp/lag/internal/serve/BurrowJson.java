@@ -160,7 +160,7 @@ final class BurrowJson {
    */
   static ObjectNode status(String cluster, Board.View v, boolean all, String url, String host) {
     String message = v.error() == null
-        ? (all ? "consumer lag returned" : "consumer status returned")
+        ? "consumer status returned"
         : "consumer status returned (last observation failed: " + v.error() + ")";
     ObjectNode n = head(false, message);
     ObjectNode s = n.putObject("status");
@@ -198,6 +198,24 @@ final class BurrowJson {
       s.set("maxlag", maxlag.deepCopy());
     }
     s.put("totallag", total);
+    return tail(n, url, host);
+  }
+
+  /**
+   * {@code /lag} or {@code /status} of a group that is not found: as Burrow, a 404 whose body is a
+   * status (not an error) with the group status NOTFOUND; {@code why} says which way it is not found.
+   */
+  static ObjectNode notFound(String cluster, String group, String why, String url, String host) {
+    ObjectNode n = head(false, "consumer status returned (" + why + ")");
+    ObjectNode s = n.putObject("status");
+    s.put("cluster", cluster);
+    s.put("group", group);
+    s.put("status", "NOTFOUND");
+    s.put("complete", 0.0);
+    s.putArray("partitions");
+    s.put("partition_count", 0);
+    s.putNull("maxlag");
+    s.put("totallag", 0);
     return tail(n, url, host);
   }
 

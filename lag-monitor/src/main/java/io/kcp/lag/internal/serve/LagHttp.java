@@ -187,8 +187,9 @@ public final class LagHttp implements AutoCloseable {
         String why = board.isWatched(group)
             ? " (watched, but the cluster does not know it: check the name)"
             : " (not watched: name it with --group, or give no --group to serve every group)";
-        json(x, 404, BurrowJson.error("consumer group '" + group + "' not found on cluster '"
-            + settings.cluster() + "'" + why, raw, host()));
+        String what = "consumer group '" + group + "' not found on cluster '" + settings.cluster() + "'" + why;
+        json(x, 404, detail ? BurrowJson.error(what, raw, host())
+            : BurrowJson.notFound(settings.cluster(), group, what, raw, host()));
       } else if (detail) {
         json(x, 200, BurrowJson.groupDetail(v.get(), raw, host()));
       } else {

@@ -172,7 +172,7 @@ class LagHttpTest {
       board.sample();
     }
     JsonNode lag = get("/v3/kafka/prod-eu/consumer/orders/lag", 200);
-    assertThat(lag.get("message").asText()).isEqualTo("consumer lag returned");
+    assertThat(lag.get("message").asText()).as("Burrow's message for /lag too").isEqualTo("consumer status returned");
     JsonNode s = lag.get("status");
     assertThat(s.get("cluster").asText()).isEqualTo("prod-eu");
     assertThat(s.get("group").asText()).isEqualTo("orders");
@@ -206,12 +206,27 @@ class LagHttpTest {
   @Test
   void unknownGroupsAndPathsAre404JsonThatSaysWhy() throws Exception {
     board.sample();
-    for (String tail : List.of("", "/lag", "/status")) {
-      assertThat(get("/v3/kafka/prod-eu/consumer/ghost" + tail, 404).get("message").asText())
-          .isEqualTo("consumer group 'ghost' not found on cluster 'prod-eu'"
-              + " (watched, but the cluster does not know it: check the name)");
+    String ghost = "consumer group 'ghost' not found on cluster 'prod-eu'"
+        + " (watched, but the cluster does not know it: check the name)";
+    // the offsets detail: Burrow's error
+    JsonNode detail = get("/v3/kafka/prod-eu/consumer/ghost", 404);
+    assertThat(detail.get("error").asBoolean()).isTrue();
+    assertThat(detail.get("message").asText()).isEqualTo(ghost);
+    assertThat(get("/v3/kafka/prod-eu/consumer/elsewhere", 404).get("message").asText())
+        .startsWith("consumer group 'elsewhere' not found on cluster 'prod-eu' (not watched");
+    // lag and status: as Burrow, a status whose group status is NOTFOUND, with a 404
+    for (String tail : List.of("/lag", "/status")) {
+      JsonNode n = get("/v3/kafka/prod-eu/consumer/ghost" + tail, 404);
+      assertThat(n.get("error").asBoolean()).isFalse();
+      assertThat(n.get("message").asText()).isEqualTo("consumer status returned (" + ghost + ")");
+      assertThat(n.at("/status/status").asText()).isEqualTo("NOTFOUND");
+      assertThat(n.at("/status/group").asText()).isEqualTo("ghost");
+      assertThat(n.at("/status/cluster").asText()).isEqualTo("prod-eu");
+      assertThat(n.at("/status/partition_count").asInt()).isZero();
+      assertThat(n.at("/status/totallag").asLong()).isZero();
+      assertThat(n.at("/status/maxlag").isNull()).isTrue();
       assertThat(get("/v3/kafka/prod-eu/consumer/elsewhere" + tail, 404).get("message").asText())
-          .startsWith("consumer group 'elsewhere' not found on cluster 'prod-eu' (not watched");
+          .startsWith("consumer status returned (consumer group 'elsewhere' not found on cluster 'prod-eu' (not watched");
     }
     for (String path : List.of("/v2/nothing", "/v3/kafka/prod-eu/topic", "/v3/kafka/prod-eu/consumer/orders/x",
         "/webjars/elsewhere.js")) {
