@@ -42,6 +42,15 @@ final class PrometheusEndpoint implements AutoCloseable {
   }
 
   /**
+   * Series per metric before the SDK folds the rest into one {@code otel_metric_overflow="true"}
+   * series: {@value}. The SDK's default, 2,000, is reached by the per-partition series of
+   * {@code kcp lag serve} over 20 groups of 100 partitions; a lag exporter must not silently drop
+   * a partition, so the limit is set far above any cluster this serves (about 1 KB of memory per
+   * series in use; a series that stops being reported is forgotten at the next collection).
+   */
+  static final int SERIES_LIMIT = 100_000;
+
+  /**
    * Serves on {@code bind:port} (0 = any free port); a null port means no endpoint and a no-op
    * OpenTelemetry.
    */
@@ -85,7 +94,8 @@ final class PrometheusEndpoint implements AutoCloseable {
         .setOtelScopeLabelsEnabled(false)
         .setTargetInfoMetricEnabled(false)
         .build();
-    SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
+    SdkMeterProvider provider = SdkMeterProvider.builder()
+        .registerMetricReader(reader, type -> SERIES_LIMIT).build();
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(reader);
     return new PrometheusEndpoint(provider, null, new MetricsHandler(registry));

@@ -42,6 +42,34 @@ class PrometheusEndpointTest {
   }
 
   @Test
+  void tenThousandPartitionSeriesAreAllScrapedNoneFoldedIntoOverflow() throws Exception {
+    // 100 groups x 100 partitions of kcp lag serve: five times the SDK's default of 2,000 series
+    try (PrometheusEndpoint endpoint = PrometheusEndpoint.detached()) {
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext("/metrics", endpoint.handler());
+      server.start();
+      try {
+        AttributeKey<String> group = AttributeKey.stringKey("group");
+        AttributeKey<String> partition = AttributeKey.stringKey("partition");
+        endpoint.openTelemetry().getMeter("test").gaugeBuilder("kcp.test.lag").ofLongs().buildWithCallback(m -> {
+          for (int g = 0; g < 100; g++) {
+            for (int p = 0; p < 100; p++) {
+              m.record(g * 100L + p, Attributes.of(group, "g" + g, partition, Integer.toString(p)));
+            }
+          }
+        });
+        String body = get("http://127.0.0.1:" + server.getAddress().getPort() + "/metrics").body();
+        assertThat(lines(body, "kcp_test_lag{")).hasSize(10_000);
+        assertThat(body).doesNotContain("otel_metric_overflow");
+        assertThat(lines(body, "kcp_test_lag{group=\"g99\",partition=\"99\"}")).containsExactly(
+            "kcp_test_lag{group=\"g99\",partition=\"99\"} 9999.0");
+      } finally {
+        server.stop(0);
+      }
+    }
+  }
+
+  @Test
   void countersHistogramsAndGaugesAppear() throws Exception {
     StringWriter err = new StringWriter();
     try (PrometheusEndpoint endpoint = PrometheusEndpoint.start("127.0.0.1", 0, new PrintWriter(err, true))) {
