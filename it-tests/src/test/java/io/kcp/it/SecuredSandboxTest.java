@@ -35,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -122,6 +123,32 @@ class SecuredSandboxTest {
             .hasCauseInstanceOf(TimeoutException.class);
       }
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(15));
+    }
+  }
+
+  @Test
+  void theControllerPortAdmitsOnlyTheBrokersCertificate() throws Exception {
+    Map<String, Object> node = load(kafka.dataDir().resolve("node-1.properties"));
+    Matcher port = Pattern.compile("CONTROLLER://(localhost:\\d+)").matcher((String) node.get("listeners"));
+    assertThat(port.find()).as("listeners=%s", node.get("listeners")).isTrue();
+    Map<String, Object> config = new HashMap<>(IMPATIENT);
+    config.put("bootstrap.controllers", port.group(1));
+    config.put("security.protocol", "SSL");
+    Map<String, Object> admin = security.admin().clientConfig();
+    for (String key : List.of("ssl.truststore.location", "ssl.truststore.type", "ssl.truststore.password")) {
+      config.put(key, admin.get(key));
+    }
+    try (Admin client = Admin.create(config)) {
+      assertThatThrownBy(() -> client.describeCluster().clusterId().get())
+          .as("a TLS client without a certificate")
+          .isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(SslAuthenticationException.class);
+    }
+    for (String key : List.of("ssl.keystore.location", "ssl.keystore.type", "ssl.keystore.password")) {
+      config.put(key, node.get(key));
+    }
+    try (Admin client = Admin.create(config)) {
+      assertThat(client.describeCluster().clusterId().get()).as("with the broker's certificate").isNotBlank();
     }
   }
 

@@ -120,7 +120,7 @@ public interface KafkaSandbox extends AutoCloseable {
      * Whether clients must use TLS and SCRAM-SHA-512 and are bound by ACLs (see {@link
      * SandboxSecurity}); default false, a PLAINTEXT listener open to everyone. Secured, the
      * client listener (the {@link #port(int) port}) is {@code SASL_SSL}, also used between
-     * brokers; the controller listener stays PLAINTEXT on localhost.
+     * brokers; the controller listener is TLS that admits only the broker certificate.
      */
     public Builder secured(boolean secured) {
       this.secured = secured;

@@ -127,12 +127,16 @@ public final class NodeConfigs {
     p.setProperty("controller.quorum.voters", controllerId + "@" + HOST + ":" + controllerPort);
     p.setProperty("controller.listener.names", CONTROLLER);
     String client = clientListener(security);
+    // secured, the controller listener is TLS with client certificates: only a holder of the
+    // broker's key (the brokers) gets in
+    String controller = security == null ? "PLAINTEXT" : "SSL";
     p.setProperty(
-        "listener.security.protocol.map", CONTROLLER + ":PLAINTEXT," + client + ":" + client);
+        "listener.security.protocol.map",
+        CONTROLLER + ":" + controller + "," + client + ":" + client);
     p.setProperty("log.dirs", logDir.toAbsolutePath().toString());
     if (security != null) {
       p.setProperty("inter.broker.listener.name", SASL_SSL);
-      p.putAll(security.nodeProperties(SASL_SSL));
+      p.putAll(security.nodeProperties(SASL_SSL, CONTROLLER));
     }
     return p;
   }

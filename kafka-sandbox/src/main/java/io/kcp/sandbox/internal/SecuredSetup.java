@@ -46,9 +46,10 @@ import org.apache.kafka.common.resource.ResourceType;
  * <ul>
  *   <li>The client listener is {@code SASL_SSL} with SCRAM-SHA-512 only; brokers talk to each
  *       other over it too, as the super user {@value #ADMIN}.
- *   <li>The controller listener stays PLAINTEXT on localhost. Its callers (the brokers
- *       registering and heart-beating) are {@code User:ANONYMOUS}, so that principal is a super
- *       user too: the controller port is the sandbox's own, bound to the loopback interface.
+ *   <li>The controller listener is {@code SSL} with {@code ssl.client.auth=required}: a caller
+ *       needs a certificate the sandbox's CA signed, and only the broker keystore holds one (the
+ *       CA's key is deleted after signing). The brokers registering and heart-beating there are
+ *       {@code User:CN=localhost}, the broker certificate's subject, a super user.
  *   <li>{@code StandardAuthorizer} with {@code allow.everyone.if.no.acl.found=false}.
  *   <li>{@value #ADMIN}'s SCRAM credential is written by {@code kafka-storage format
  *       --add-scram}, so it can log in from the first start; further users come through {@code
@@ -82,8 +83,14 @@ public final class SecuredSetup implements SandboxSecurity {
     return new SecuredSetup(root, Tls.generate(root.resolve("tls")));
   }
 
-  /** Broker settings for a secured node whose SASL_SSL listener is named {@code listener}. */
-  Map<String, String> nodeProperties(String listener) {
+  /** The principal of the brokers on the controller listener: their certificate's subject. */
+  public static final String BROKER_PRINCIPAL = "User:" + Tls.BROKER_SUBJECT;
+
+  /**
+   * Settings of a secured node whose SASL_SSL listener is named {@code listener} and whose SSL
+   * controller listener {@code controllerListener}.
+   */
+  Map<String, String> nodeProperties(String listener, String controllerListener) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("sasl.enabled.mechanisms", MECHANISM);
     p.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
@@ -98,8 +105,12 @@ public final class SecuredSetup implements SandboxSecurity {
     p.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, tls.truststore().toString());
     p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, Tls.STORE_TYPE);
     p.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, tls.truststorePassword());
+    p.put(
+        "listener.name." + controllerListener.toLowerCase(java.util.Locale.ROOT)
+            + ".ssl.client.auth",
+        "required");
     p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
-    p.put("super.users", "User:" + ADMIN + ";User:ANONYMOUS");
+    p.put("super.users", "User:" + ADMIN + ";" + BROKER_PRINCIPAL);
     p.put("allow.everyone.if.no.acl.found", "false");
     return p;
   }

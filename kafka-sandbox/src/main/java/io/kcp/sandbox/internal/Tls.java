@@ -30,6 +30,9 @@ public record Tls(Path keystore, String keystorePassword, Path truststore, Strin
   /** How long the certificates are valid; a sandbox lives for minutes or hours. */
   public static final int VALIDITY_DAYS = 7;
 
+  /** The broker certificate's subject, also its principal where it is a TLS client. */
+  public static final String BROKER_SUBJECT = "CN=localhost";
+
   /** PKCS12, the type of both stores. */
   public static final String STORE_TYPE = "PKCS12";
 
@@ -65,7 +68,7 @@ public record Tls(Path keystore, String keystorePassword, Path truststore, Strin
             "-ext", "bc:c", "-keystore", ca.toString(), "-storetype", STORE_TYPE,
             "-storepass:env", CA_PASS);
     Process brokerKey =
-        keytool(dir, env, "-genkeypair", "-alias", "broker", "-dname", "CN=localhost",
+        keytool(dir, env, "-genkeypair", "-alias", "broker", "-dname", BROKER_SUBJECT,
             "-keyalg", "EC", "-groupname", "secp256r1", "-validity", days(),
             "-ext", SAN, "-keystore", tls.keystore.toString(), "-storetype", STORE_TYPE,
             "-storepass:env", KEY_PASS);
