@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -96,8 +97,8 @@ public final class SecuredSetup implements SandboxSecurity {
     p.put("sasl.mechanism.inter.broker.protocol", MECHANISM);
     // the server side needs no credentials; the inter-broker client logs in as the super user
     p.put(
-        "listener.name." + listener.toLowerCase(java.util.Locale.ROOT) + "."
-            + MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+        "listener.name." + listener.toLowerCase(Locale.ROOT) + "."
+            + MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
         jaas(ADMIN, adminPassword));
     p.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, tls.keystore().toString());
     p.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, Tls.STORE_TYPE);
@@ -106,7 +107,7 @@ public final class SecuredSetup implements SandboxSecurity {
     p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, Tls.STORE_TYPE);
     p.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, tls.truststorePassword());
     p.put(
-        "listener.name." + controllerListener.toLowerCase(java.util.Locale.ROOT)
+        "listener.name." + controllerListener.toLowerCase(Locale.ROOT)
             + ".ssl.client.auth",
         "required");
     p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
@@ -231,7 +232,8 @@ public final class SecuredSetup implements SandboxSecurity {
   private AclBinding allow(String user, ResourceType type, String name, AclOperation op) {
     requireUser(user);
     if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("a " + type.name().toLowerCase(java.util.Locale.ROOT) + " name must not be blank");
+      throw new IllegalArgumentException(
+          "a " + type.name().toLowerCase(Locale.ROOT) + " name must not be blank");
     }
     return new AclBinding(
         new ResourcePattern(type, name, PatternType.LITERAL),
@@ -240,7 +242,8 @@ public final class SecuredSetup implements SandboxSecurity {
 
   private void requireUser(String user) {
     if (user == null || !users.containsKey(user)) {
-      throw new IllegalArgumentException("no such sandbox user: " + user + " (have " + users.keySet() + ")");
+      throw new IllegalArgumentException(
+          "no such sandbox user: " + user + " (have " + users.keySet() + ")");
     }
   }
 
