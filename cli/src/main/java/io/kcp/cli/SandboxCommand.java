@@ -1,6 +1,8 @@
 package io.kcp.cli;
 
 import io.kcp.sandbox.KafkaSandbox;
+import io.kcp.sandbox.SandboxSecurity;
+import io.kcp.sandbox.SandboxUser;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -16,7 +18,9 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description = {
       "Start a real Apache Kafka broker (KRaft, from Maven Central jars; no Docker) and keep it",
-      "running until Ctrl-C. Prints bootstrap.servers=... on stdout; any Kafka client can use it."
+      "running until Ctrl-C. Prints bootstrap.servers=... on stdout; any Kafka client can use it.",
+      "With --secured, clients must use TLS and SCRAM-SHA-512 and ACLs apply; stdout then also",
+      "names the super user and its client properties file (the only place its password is)."
     })
 final class SandboxCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -31,8 +35,14 @@ final class SandboxCommand implements Callable<Integer> {
   @Option(
       names = "--port",
       defaultValue = "0",
-      description = "PLAINTEXT port of the (first) broker; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+      description = "Client port of the (first) broker; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
   int port;
+
+  @Option(
+      names = "--secured",
+      description = "A SASL_SSL listener (certificates made at start), SCRAM-SHA-512 users and"
+          + " ACLs (StandardAuthorizer) instead of PLAINTEXT open to everyone.")
+  boolean secured;
 
   @Option(names = {"-P", "--broker-property"}, paramLabel = "KEY=VALUE",
       description = "Any broker configuration property, applied last (repeatable), e.g."
@@ -50,7 +60,8 @@ final class SandboxCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     long t0 = System.nanoTime();
-    KafkaSandbox.Builder builder = KafkaSandbox.builder().brokers(brokers).port(port);
+    KafkaSandbox.Builder builder =
+        KafkaSandbox.builder().brokers(brokers).port(port).secured(secured);
     brokerProperties.forEach(builder::brokerProperty);
     KafkaSandbox sandbox = builder.start();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -65,12 +76,25 @@ final class SandboxCommand implements Callable<Integer> {
             "kcp-sandbox-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     out.println("bootstrap.servers=" + sandbox.bootstrapServers());
+    sandbox.security().ifPresent(security -> printSecured(out, security));
     out.flush();
     err.printf(
         "Kafka sandbox up: %d broker(s) in %.1f s, data in %s. Ctrl-C stops it.%n",
         sandbox.brokerCount(), (System.nanoTime() - t0) / 1e9, sandbox.dataDir());
+    sandbox.security().ifPresent(security -> err.printf(
+        "Secured: SASL_SSL with %s, ACLs on (StandardAuthorizer); %s is a super user. Its password"
+            + " is only in the client properties file (owner-only, deleted at stop); pass it as"
+            + " --command-config / --producer.config / --consumer.config to Kafka's tools.%n",
+        SandboxSecurity.MECHANISM, security.admin().name()));
     err.flush();
     stopped.await();
     return 0;
+  }
+
+  /** The user name and the path of its client properties file, never the password. */
+  private static void printSecured(PrintWriter out, SandboxSecurity security) {
+    SandboxUser admin = security.admin();
+    out.println("user=" + admin.name());
+    out.println("client.properties=" + admin.clientProperties());
   }
 }

@@ -6,6 +6,7 @@ import io.kcp.sandbox.internal.SandboxSpec;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -39,6 +40,16 @@ public interface KafkaSandbox extends AutoCloseable {
   /** An {@link Admin} client owned by the sandbox; do not close it, {@link #close()} does. */
   Admin admin();
 
+  /**
+   * What a client needs besides {@code bootstrap.servers} to use the sandbox: nothing for a plain
+   * sandbox; for a {@link Builder#secured(boolean) secured} one the super user's SASL_SSL
+   * settings (the same as {@link SandboxSecurity#admin()}'s client properties).
+   */
+  Map<String, Object> clientConfig();
+
+  /** The users, ACLs and certificates of a secured sandbox; empty for a plain one. */
+  Optional<SandboxSecurity> security();
+
   /** How many brokers serve clients (1 or 3; a dedicated controller is not counted). */
   int brokerCount();
 
@@ -64,6 +75,7 @@ public interface KafkaSandbox extends AutoCloseable {
     private int brokers = 1;
     private int port;
     private boolean forked;
+    private boolean secured;
     private final Map<String, String> brokerProperties = new LinkedHashMap<>();
 
     private Builder() {}
@@ -80,7 +92,7 @@ public interface KafkaSandbox extends AutoCloseable {
       return this;
     }
 
-    /** A fixed PLAINTEXT port for the single broker; 0 (the default) picks a free one. */
+    /** A fixed client port for the single broker; 0 (the default) picks a free one. */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0..65535, was " + port);
@@ -101,6 +113,17 @@ public interface KafkaSandbox extends AutoCloseable {
     /** Whether the single node runs in a separate JVM (see {@link ForkedKafkaSandbox}). */
     public Builder forked(boolean forked) {
       this.forked = forked;
+      return this;
+    }
+
+    /**
+     * Whether clients must use TLS and SCRAM-SHA-512 and are bound by ACLs (see {@link
+     * SandboxSecurity}); default false, a PLAINTEXT listener open to everyone. Secured, the
+     * client listener (the {@link #port(int) port}) is {@code SASL_SSL}, also used between
+     * brokers; the controller listener is TLS that admits only the broker certificate.
+     */
+    public Builder secured(boolean secured) {
+      this.secured = secured;
       return this;
     }
 
@@ -129,7 +152,7 @@ public interface KafkaSandbox extends AutoCloseable {
       if (brokers != 1 && forked) {
         throw new IllegalStateException("a forked sandbox runs one broker; use brokers(1)");
       }
-      return new SandboxSpec(brokers, port, brokerProperties);
+      return new SandboxSpec(brokers, port, secured, brokerProperties);
     }
   }
 }

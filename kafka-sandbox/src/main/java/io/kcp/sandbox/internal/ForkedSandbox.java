@@ -48,8 +48,8 @@ public final class ForkedSandbox extends SandboxBase implements ForkedKafkaSandb
   private final String classpath;
   private volatile Process process;
 
-  private ForkedSandbox(Path root, int brokerPort, String classpath) {
-    super(root, 1);
+  private ForkedSandbox(Path root, int brokerPort, SecuredSetup security, String classpath) {
+    super(root, 1, security);
     this.propertiesFile = root.resolve("server.properties");
     this.logFile = root.resolve("broker.log");
     this.brokerPort = brokerPort;
@@ -67,12 +67,23 @@ public final class ForkedSandbox extends SandboxBase implements ForkedKafkaSandb
     for (int attempt = 1; ; attempt++) {
       int[] picked = Ports.pickFree(2);
       int brokerPort = spec.port() != 0 ? spec.port() : picked[0];
-      ForkedSandbox sandbox = new ForkedSandbox(root, brokerPort, classpath);
+      // inside the attempt: a retry starts from an empty directory
+      SecuredSetup security = spec.secured() ? SecuredSetup.create(root) : null;
+      ForkedSandbox sandbox = new ForkedSandbox(root, brokerPort, security, classpath);
       try {
         Properties props =
-            NodeConfigs.combined(1, brokerPort, picked[1], root.resolve(NODE), fastRestart(spec));
+            NodeConfigs.combined(
+                1, brokerPort, picked[1], root.resolve(NODE), security, fastRestart(spec));
         Storage.writeProperties(props, sandbox.propertiesFile);
-        Storage.format(sandbox.propertiesFile, Uuid.randomUuid().toString());
+        if (security == null) {
+          Storage.format(sandbox.propertiesFile, Uuid.randomUuid().toString());
+        } else {
+          Storage.format(
+              sandbox.propertiesFile,
+              Uuid.randomUuid().toString(),
+              security.formatArguments(),
+              security.secrets());
+        }
         sandbox.launchAndAwait();
         return sandbox;
       } catch (RuntimeException e) {

@@ -36,8 +36,9 @@ public final class InProcessSandbox extends SandboxBase {
   /** Started servers in start order (controller first). */
   private final List<KafkaRaftServer> servers;
 
-  private InProcessSandbox(Path root, int brokers, List<KafkaRaftServer> servers) {
-    super(root, brokers);
+  private InProcessSandbox(
+      Path root, int brokers, SecuredSetup security, List<KafkaRaftServer> servers) {
+    super(root, brokers, security);
     this.servers = servers;
   }
 
@@ -52,8 +53,11 @@ public final class InProcessSandbox extends SandboxBase {
       for (int attempt = 1; ; attempt++) {
         int[] brokerPorts;
         List<KafkaRaftServer> started = new ArrayList<>();
+        SecuredSetup security = null;
         try {
-          brokerPorts = startNodes(spec, root, started);
+          // inside the attempt: a retry starts from an empty directory
+          security = spec.secured() ? SecuredSetup.create(root) : null;
+          brokerPorts = startNodes(spec, root, security, started);
         } catch (RuntimeException e) {
           shutdown(started);
           Storage.deleteRecursively(root);
@@ -65,7 +69,7 @@ public final class InProcessSandbox extends SandboxBase {
               ? e
               : new KafkaSandboxException("in-process Kafka did not start: " + e, e);
         }
-        InProcessSandbox sandbox = new InProcessSandbox(root, spec.brokers(), started);
+        InProcessSandbox sandbox = new InProcessSandbox(root, spec.brokers(), security, started);
         try {
           sandbox.connect(NodeConfigs.bootstrap(brokerPorts));
           Waits.until(
@@ -85,7 +89,8 @@ public final class InProcessSandbox extends SandboxBase {
     }
   }
 
-  private static int[] startNodes(SandboxSpec spec, Path dir, List<KafkaRaftServer> started) {
+  private static int[] startNodes(
+      SandboxSpec spec, Path dir, SecuredSetup security, List<KafkaRaftServer> started) {
     String clusterId = Uuid.randomUuid().toString();
     List<Properties> nodes = new ArrayList<>();
     int[] brokerPorts;
@@ -95,7 +100,7 @@ public final class InProcessSandbox extends SandboxBase {
       brokerPorts = new int[] {brokerPort};
       nodes.add(
           NodeConfigs.combined(
-              1, brokerPort, picked[1], dir.resolve("node-1"), spec.brokerProperties()));
+              1, brokerPort, picked[1], dir.resolve("node-1"), security, spec.brokerProperties()));
     } else {
       int[] picked = Ports.pickFree(spec.brokers() + 1);
       int controllerPort = picked[0];
@@ -105,6 +110,7 @@ public final class InProcessSandbox extends SandboxBase {
               controllerPort,
               dir.resolve("node-" + CONTROLLER_ID),
               spec.brokers(),
+              security,
               spec.brokerProperties()));
       brokerPorts = new int[spec.brokers()];
       for (int i = 1; i <= spec.brokers(); i++) {
@@ -117,6 +123,7 @@ public final class InProcessSandbox extends SandboxBase {
                 controllerPort,
                 dir.resolve("node-" + i),
                 spec.brokers(),
+                security,
                 spec.brokerProperties()));
       }
     }
@@ -128,7 +135,11 @@ public final class InProcessSandbox extends SandboxBase {
     for (Properties props : nodes) {
       Path file = dir.resolve("node-" + props.getProperty("node.id") + ".properties");
       Storage.writeProperties(props, file);
-      Storage.format(file, clusterId);
+      if (security == null) {
+        Storage.format(file, clusterId);
+      } else {
+        Storage.format(file, clusterId, security.formatArguments(), security.secrets());
+      }
     }
     for (Properties props : nodes) {
       started.add(new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM));

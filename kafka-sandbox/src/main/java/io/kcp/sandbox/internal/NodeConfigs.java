@@ -15,6 +15,9 @@ public final class NodeConfigs {
   /** Listener name clients use. */
   public static final String PLAINTEXT = "PLAINTEXT";
 
+  /** Listener name clients (and brokers among themselves) use in a secured sandbox. */
+  public static final String SASL_SSL = "SASL_SSL";
+
   private static final String HOST = "localhost";
 
   private NodeConfigs() {}
@@ -22,13 +25,25 @@ public final class NodeConfigs {
   /** One node that is both broker and the single controller voter. */
   public static Properties combined(
       int nodeId, int brokerPort, int controllerPort, Path logDir, Map<String, String> user) {
-    Properties p = common(nodeId, nodeId, controllerPort, logDir);
+    return combined(nodeId, brokerPort, controllerPort, logDir, null, user);
+  }
+
+  /** The same, secured if {@code security} is not null. */
+  public static Properties combined(
+      int nodeId,
+      int brokerPort,
+      int controllerPort,
+      Path logDir,
+      SecuredSetup security,
+      Map<String, String> user) {
+    Properties p = common(nodeId, nodeId, controllerPort, logDir, security);
+    String client = clientListener(security);
     p.setProperty("process.roles", "broker,controller");
     p.setProperty(
         "listeners",
-        PLAINTEXT + "://" + HOST + ":" + brokerPort + "," + CONTROLLER + "://" + HOST + ":"
+        client + "://" + HOST + ":" + brokerPort + "," + CONTROLLER + "://" + HOST + ":"
             + controllerPort);
-    p.setProperty("advertised.listeners", PLAINTEXT + "://" + HOST + ":" + brokerPort);
+    p.setProperty("advertised.listeners", client + "://" + HOST + ":" + brokerPort);
     brokerDefaults(p, 1);
     p.putAll(user);
     return p;
@@ -37,7 +52,18 @@ public final class NodeConfigs {
   /** The dedicated controller (single voter) of a multi-broker cluster. */
   public static Properties controller(
       int nodeId, int controllerPort, Path logDir, int brokerCount, Map<String, String> user) {
-    Properties p = common(nodeId, nodeId, controllerPort, logDir);
+    return controller(nodeId, controllerPort, logDir, brokerCount, null, user);
+  }
+
+  /** The same, secured if {@code security} is not null. */
+  public static Properties controller(
+      int nodeId,
+      int controllerPort,
+      Path logDir,
+      int brokerCount,
+      SecuredSetup security,
+      Map<String, String> user) {
+    Properties p = common(nodeId, nodeId, controllerPort, logDir, security);
     p.setProperty("process.roles", "controller");
     p.setProperty("listeners", CONTROLLER + "://" + HOST + ":" + controllerPort);
     // the controller validates the cluster-wide defaults too; keep them consistent
@@ -55,10 +81,24 @@ public final class NodeConfigs {
       Path logDir,
       int brokerCount,
       Map<String, String> user) {
-    Properties p = common(nodeId, controllerId, controllerPort, logDir);
+    return broker(nodeId, brokerPort, controllerId, controllerPort, logDir, brokerCount, null, user);
+  }
+
+  /** The same, secured if {@code security} is not null. */
+  public static Properties broker(
+      int nodeId,
+      int brokerPort,
+      int controllerId,
+      int controllerPort,
+      Path logDir,
+      int brokerCount,
+      SecuredSetup security,
+      Map<String, String> user) {
+    Properties p = common(nodeId, controllerId, controllerPort, logDir, security);
+    String client = clientListener(security);
     p.setProperty("process.roles", "broker");
-    p.setProperty("listeners", PLAINTEXT + "://" + HOST + ":" + brokerPort);
-    p.setProperty("advertised.listeners", PLAINTEXT + "://" + HOST + ":" + brokerPort);
+    p.setProperty("listeners", client + "://" + HOST + ":" + brokerPort);
+    p.setProperty("advertised.listeners", client + "://" + HOST + ":" + brokerPort);
     brokerDefaults(p, brokerCount);
     p.putAll(user);
     return p;
@@ -76,15 +116,28 @@ public final class NodeConfigs {
     return sb.toString();
   }
 
-  private static Properties common(int nodeId, int controllerId, int controllerPort, Path logDir) {
+  private static String clientListener(SecuredSetup security) {
+    return security == null ? PLAINTEXT : SASL_SSL;
+  }
+
+  private static Properties common(
+      int nodeId, int controllerId, int controllerPort, Path logDir, SecuredSetup security) {
     Properties p = new Properties();
     p.setProperty("node.id", Integer.toString(nodeId));
     p.setProperty("controller.quorum.voters", controllerId + "@" + HOST + ":" + controllerPort);
     p.setProperty("controller.listener.names", CONTROLLER);
+    String client = clientListener(security);
+    // secured, the controller listener is TLS with client certificates: only a holder of the
+    // broker's key (the brokers) gets in
+    String controller = security == null ? "PLAINTEXT" : "SSL";
     p.setProperty(
         "listener.security.protocol.map",
-        CONTROLLER + ":PLAINTEXT," + PLAINTEXT + ":PLAINTEXT");
+        CONTROLLER + ":" + controller + "," + client + ":" + client);
     p.setProperty("log.dirs", logDir.toAbsolutePath().toString());
+    if (security != null) {
+      p.setProperty("inter.broker.listener.name", SASL_SSL);
+      p.putAll(security.nodeProperties(SASL_SSL, CONTROLLER));
+    }
     return p;
   }
 

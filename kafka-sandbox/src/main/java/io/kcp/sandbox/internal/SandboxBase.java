@@ -1,9 +1,12 @@
 package io.kcp.sandbox.internal;
 
 import io.kcp.sandbox.KafkaSandbox;
+import io.kcp.sandbox.SandboxSecurity;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -12,21 +15,29 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 public abstract class SandboxBase implements KafkaSandbox {
   private final Path root;
   private final int brokers;
+  private final SecuredSetup security;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String bootstrap;
   private volatile Admin admin;
 
-  /** A sandbox whose files live under {@code root}. */
-  protected SandboxBase(Path root, int brokers) {
+  /** A sandbox whose files live under {@code root}; secured if {@code security} is not null. */
+  protected SandboxBase(Path root, int brokers, SecuredSetup security) {
     this.root = root;
     this.brokers = brokers;
+    this.security = security;
   }
 
-  /** Sets the bootstrap servers and opens the shared admin client. */
+  /**
+   * Sets the bootstrap servers and opens the shared admin client (as the super user if
+   * secured).
+   */
   protected final void connect(String bootstrapServers) {
     ExitGuard.trackSandbox(this); // from here on, JVM exit closes it properly
     this.bootstrap = bootstrapServers;
-    this.admin = newAdmin(bootstrapServers);
+    this.admin = newAdmin(bootstrapServers, clientConfig());
+    if (security != null) {
+      security.attach(bootstrapServers, this::admin);
+    }
   }
 
   /** Whether {@link #connect(String)} was called (and not undone). */
@@ -44,13 +55,23 @@ public abstract class SandboxBase implements KafkaSandbox {
     }
   }
 
-  /** An admin client for these bootstrap servers. */
-  static Admin newAdmin(String bootstrapServers) {
-    return Admin.create(
-        Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            AdminClientConfig.CLIENT_ID_CONFIG, "kcp-sandbox-admin",
-            AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500"));
+  /** An admin client for these bootstrap servers with the client settings on top. */
+  static Admin newAdmin(String bootstrapServers, Map<String, Object> clientConfig) {
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "kcp-sandbox-admin");
+    config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
+    return Admin.create(config);
+  }
+
+  @Override
+  public Map<String, Object> clientConfig() {
+    return security == null ? Map.of() : security.adminClientConfig();
+  }
+
+  @Override
+  public Optional<SandboxSecurity> security() {
+    return Optional.ofNullable(security);
   }
 
   @Override

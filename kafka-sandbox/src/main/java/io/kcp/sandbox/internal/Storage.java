@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -13,6 +12,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -22,16 +23,14 @@ import kafka.tools.StorageTool;
 public final class Storage {
   private Storage() {}
 
-  /** Writes properties, sorted, to a file. */
+  /**
+   * Writes properties, sorted, to a file only its owner may read (a secured node's file holds
+   * its keystore password).
+   */
   public static void writeProperties(Properties props, Path file) {
-    try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      out.write("# written by kcp kafka-sandbox\n");
-      for (Map.Entry<Object, Object> e : new TreeMap<>(props).entrySet()) {
-        out.write(e.getKey() + "=" + e.getValue() + "\n");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    Map<String, String> sorted = new TreeMap<>();
+    props.forEach((k, v) -> sorted.put(k.toString(), v.toString()));
+    Secrets.writeProperties(file, "written by kcp kafka-sandbox", sorted);
   }
 
   /**
@@ -40,28 +39,49 @@ public final class Storage {
    * default levels of every production feature (group, share, transaction versions...).
    */
   public static void format(Path propertiesFile, String clusterId) {
+    format(propertiesFile, clusterId, List.of(), List.of());
+  }
+
+  /**
+   * The same with more {@code kafka-storage format} arguments, e.g. {@code --add-scram}; any of
+   * {@code secrets} that shows up in an error message is masked.
+   */
+  public static void format(
+      Path propertiesFile, String clusterId, List<String> moreArgs, List<String> secrets) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "format", "-t", clusterId, "-c", propertiesFile.toString(), "--ignore-formatted"));
+    args.addAll(moreArgs);
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     int code;
     try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-      code =
-          StorageTool.execute(
-              new String[] {
-                "format", "-t", clusterId, "-c", propertiesFile.toString(), "--ignore-formatted"
-              },
-              out);
+      code = StorageTool.execute(args.toArray(String[]::new), out);
     } catch (Exception e) { // the Scala tool may throw checked exceptions it does not declare
       throw new KafkaSandboxException(
-          "kafka-storage format failed for " + propertiesFile + ": " + e.getMessage(), e);
+          mask(
+              "kafka-storage format failed for " + propertiesFile + ": " + e.getMessage(), secrets),
+          secrets.isEmpty() ? e : null);
     }
     if (code != 0) {
       throw new KafkaSandboxException(
-          "kafka-storage format exited with "
-              + code
-              + " for "
-              + propertiesFile
-              + ": "
-              + buffer.toString(StandardCharsets.UTF_8));
+          mask(
+              "kafka-storage format exited with "
+                  + code
+                  + " for "
+                  + propertiesFile
+                  + ": "
+                  + buffer.toString(StandardCharsets.UTF_8),
+              secrets));
     }
+  }
+
+  private static String mask(String text, List<String> secrets) {
+    String masked = text;
+    for (String secret : secrets) {
+      masked = masked.replace(secret, "******");
+    }
+    return masked;
   }
 
   /** Deletes a directory tree; a missing directory is fine. */
