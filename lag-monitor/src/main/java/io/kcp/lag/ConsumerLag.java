@@ -60,12 +60,8 @@ public final class ConsumerLag implements AutoCloseable {
   private ConsumerLag(Builder b) {
     Duration timeout = b.timeout;
     Admin admin = b.admin;
-    Map<String, Object> props = new HashMap<>(b.properties);
     if (admin == null) {
-      props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "kcp-lag");
-      props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-      props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-      admin = Admin.create(props);
+      admin = Admin.create(adminConfig(b.properties, timeout));
       ownedAdmin = admin;
     } else {
       ownedAdmin = null;
@@ -76,6 +72,20 @@ public final class ConsumerLag implements AutoCloseable {
     this.interpolation = b.timeLag == TimeLagMode.INTERPOLATE
         ? new TimeLagInterpolation(TimeLagInterpolation.DEFAULT_POINTS) : null;
     this.reader = new AdminLagReader(admin, bootstrap == null ? "the cluster" : bootstrap, timeout);
+  }
+
+  /**
+   * The Admin's configuration: the given client properties, plus kcp's defaults for the keys they
+   * do not set ({@code client.id=kcp-lag}, {@code default.api.timeout.ms} and {@code
+   * request.timeout.ms} from {@link Builder#timeout(Duration)}).
+   */
+  static Map<String, Object> adminConfig(Map<String, Object> properties, Duration timeout) {
+    Map<String, Object> props = new HashMap<>(properties);
+    int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "kcp-lag");
+    props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+    props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+    return props;
   }
 
   /** A builder; give it {@link Builder#bootstrapServers(String)} or an {@link Builder#admin(Admin)}. */
@@ -199,9 +209,26 @@ public final class ConsumerLag implements AutoCloseable {
       return this;
     }
 
-    /** Any client property (security settings, client.id, ...), for the Admin and the time-lag probe. */
+    /**
+     * Any client property (security settings, client.id, timeouts, ...), for the Admin and the
+     * time-lag probe; typed values ({@code Integer}, {@code Class}, ...) are passed as they are.
+     * kcp's own choices ({@code client.id}, the Admin's {@code default.api.timeout.ms} and {@code
+     * request.timeout.ms} from {@link #timeout(Duration)}, the probe's fetch sizes) apply only to
+     * keys not set here. A {@code bootstrap.servers} given here is the cluster, as by {@link
+     * #bootstrapServers(String)}.
+     */
     public Builder property(String key, Object value) {
       properties.put(requireNonNull(key, "key"), requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Every entry as by {@link #property(String, Object)}, e.g. a loaded client properties file
+     * ({@code Map<String, Object>}, or a {@link java.util.Properties} as {@code Map<Object,
+     * Object>} through {@code Map.copyOf}) or the sandbox's {@code clientConfig()}.
+     */
+    public Builder properties(Map<String, ?> properties) {
+      requireNonNull(properties, "properties").forEach(this::property);
       return this;
     }
 

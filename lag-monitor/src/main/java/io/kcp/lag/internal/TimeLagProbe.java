@@ -112,18 +112,29 @@ public final class TimeLagProbe implements AutoCloseable {
 
   private KafkaConsumer<byte[], byte[]> consumer() {
     if (consumer == null) {
-      Map<String, Object> p = new HashMap<>(props);
-      p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-      p.put(ConsumerConfig.CLIENT_ID_CONFIG, "kcp-lag-time");
-      p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-      p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-      p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1024);
-      p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-      p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-      p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-      consumer = new KafkaConsumer<>(p);
+      consumer = new KafkaConsumer<>(consumerConfig(props));
     }
     return consumer;
+  }
+
+  /**
+   * The probe consumer's configuration: the user's client properties; kcp's client id and small
+   * fetches only where they set none; and what the probe needs to be right whatever they say: no
+   * group (it never joins or commits), no auto-commit, {@code auto.offset.reset=none} (a missing
+   * offset is unknown time lag, not the log start's) and byte-array deserializers.
+   */
+  public static Map<String, Object> consumerConfig(Map<String, Object> clientProps) {
+    Map<String, Object> p = new HashMap<>(clientProps);
+    p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "kcp-lag-time");
+    p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1024);
+    p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    return p;
   }
 
   @Override
