@@ -292,10 +292,41 @@ public final class ConsumerSettings {
       return this;
     }
 
-    /** Sets every entry as by {@link #property(String, String)}. */
-    public Builder properties(Map<String, String> properties) {
+    /**
+     * Sets one pass-through Kafka consumer property from a typed value, as Kafka's own client
+     * constructors take them: a {@link Class} as its name, a {@link Collection} as its elements
+     * joined by commas, a {@link org.apache.kafka.common.config.types.Password} as its value,
+     * anything else by {@code toString()}; then as by {@link #property(String, String)}.
+     */
+    public Builder property(String key, Object value) {
+      return property(key, asString(Objects.requireNonNull(value, "value")));
+    }
+
+    /**
+     * Sets every entry as by {@link #property(String, Object)}: a {@code Map<String, String>}, a
+     * client configuration with typed values, or a loaded client properties file.
+     */
+    public Builder properties(Map<String, ?> properties) {
       Objects.requireNonNull(properties, "properties").forEach(this::property);
       return this;
+    }
+
+    private static String asString(Object value) {
+      if (value instanceof String s) {
+        return s;
+      }
+      if (value instanceof Class<?> c) {
+        return c.getName();
+      }
+      if (value instanceof Collection<?> list) {
+        List<String> parts = new ArrayList<>();
+        list.forEach(v -> parts.add(asString(v)));
+        return String.join(",", parts);
+      }
+      if (value instanceof org.apache.kafka.common.config.types.Password p) {
+        return p.value();
+      }
+      return value.toString();
     }
 
     /**

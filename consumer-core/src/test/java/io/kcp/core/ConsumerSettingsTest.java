@@ -181,6 +181,28 @@ class ConsumerSettingsTest {
   }
 
   @Test
+  void typedPropertyValuesAreTakenAsKafkaTakesThem() {
+    Map<String, Object> typed = new java.util.LinkedHashMap<>();
+    typed.put("max.poll.records", 50);
+    typed.put("isolation.level", "read_committed");
+    typed.put("enable.auto.commit", false);
+    typed.put("interceptor.classes", List.of(StringDeserializer.class, KafkaConsumer.class));
+    typed.put("ssl.key.password", new org.apache.kafka.common.config.types.Password("s3cret"));
+
+    ConsumerSettings settings = valid().properties(typed).build();
+
+    assertThat(settings.toConsumerConfig())
+        .containsEntry("max.poll.records", "50")
+        .containsEntry("isolation.level", "read_committed")
+        .containsEntry("enable.auto.commit", "false")
+        .containsEntry("interceptor.classes", StringDeserializer.class.getName() + ","
+            + KafkaConsumer.class.getName())
+        .containsEntry("ssl.key.password", "s3cret");
+    assertThat(invalid(valid().property("enable.auto.commit", Boolean.TRUE)).problems())
+        .singleElement().asString().startsWith("property 'enable.auto.commit=true' is not allowed:");
+  }
+
+  @Test
   void consumerConfigIsAFreshModifiableMap() {
     ConsumerSettings settings = valid().build();
     Map<String, Object> config = settings.toConsumerConfig();
