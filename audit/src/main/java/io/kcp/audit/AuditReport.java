@@ -4,6 +4,7 @@ import io.kcp.audit.internal.TopicReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -224,7 +225,9 @@ public final class AuditReport {
    */
   public static AuditReport of(
       String bootstrapServers, String topic, List<Path> auditFiles, Duration timeout) {
-    return read(bootstrapServers, topic, auditFiles, defaultDeadLetterTopic(topic), false, timeout);
+    return read(
+        Map.of("bootstrap.servers", bootstrapServers), topic, auditFiles,
+        defaultDeadLetterTopic(topic), false, timeout);
   }
 
   /**
@@ -272,7 +275,58 @@ public final class AuditReport {
       Optional<String> deadLetterTopic,
       Duration timeout) {
     Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
-    return read(bootstrapServers, topic, auditFiles, deadLetterTopic.orElse(null), true, timeout);
+    return read(
+        Map.of("bootstrap.servers", bootstrapServers), topic, auditFiles,
+        deadLetterTopic.orElse(null), true, timeout);
+  }
+
+  /**
+   * Like {@link #of(String, String, List)}, with the user's client settings (security, timeouts,
+   * ...) for every client the read creates: the topic, and its default dead-letter topic {@code
+   * <topic>.dlt} if that exists.
+   *
+   * @param clientProperties any Kafka client settings, with {@code bootstrap.servers}; typed
+   *     values are passed as they are; kcp's client id and timeouts apply only to keys not set here
+   * @param topic the topic the workload was produced to
+   * @param auditFiles the audit files of every consumer run
+   * @return the report
+   */
+  public static AuditReport of(
+      Map<String, ?> clientProperties, String topic, List<Path> auditFiles) {
+    return read(
+        requireBootstrap(clientProperties), topic, auditFiles, defaultDeadLetterTopic(topic), false,
+        DEFAULT_READ_TIMEOUT);
+  }
+
+  /**
+   * Like {@link #of(String, String, List, Optional, Duration)}, with the user's client settings
+   * for every client the read creates.
+   *
+   * @param clientProperties any Kafka client settings, with {@code bootstrap.servers}
+   * @param topic the topic the workload was produced to
+   * @param auditFiles the audit files of every consumer run
+   * @param deadLetterTopic the DLT to read, which must exist; empty to read none
+   * @param timeout how long reading the topic may take, and again reading the DLT
+   * @return the report
+   */
+  public static AuditReport of(
+      Map<String, ?> clientProperties,
+      String topic,
+      List<Path> auditFiles,
+      Optional<String> deadLetterTopic,
+      Duration timeout) {
+    Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+    return read(
+        requireBootstrap(clientProperties), topic, auditFiles, deadLetterTopic.orElse(null), true,
+        timeout);
+  }
+
+  private static Map<String, ?> requireBootstrap(Map<String, ?> clientProperties) {
+    Objects.requireNonNull(clientProperties, "clientProperties");
+    if (clientProperties.get("bootstrap.servers") == null) {
+      throw new IllegalArgumentException("clientProperties must hold bootstrap.servers");
+    }
+    return clientProperties;
   }
 
   /**
@@ -286,19 +340,19 @@ public final class AuditReport {
   }
 
   private static AuditReport read(
-      String bootstrapServers,
+      Map<String, ?> clientProperties,
       String topic,
       List<Path> auditFiles,
       String deadLetterTopic,
       boolean deadLetterTopicRequired,
       Duration timeout) {
     AuditFiles.Contents contents = AuditFiles.read(auditFiles);
-    List<ProducedRecord> records = TopicReader.readAll(bootstrapServers, topic, timeout);
+    List<ProducedRecord> records = TopicReader.readAll(clientProperties, topic, timeout);
     List<DeadLetterRecord> deadLetters =
         deadLetterTopic == null
             ? List.of()
             : TopicReader.readDeadLetters(
-                    bootstrapServers, deadLetterTopic, timeout, deadLetterTopicRequired)
+                    clientProperties, deadLetterTopic, timeout, deadLetterTopicRequired)
                 .orElse(List.of());
     return compute(records, contents.entries(), contents.tornLines(), deadLetters);
   }

@@ -42,13 +42,14 @@ public final class Traffic implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stopping;
 
-  private Traffic(String bootstrapServers, String topic, int keys, int rate) {
+  private Traffic(Map<String, ?> clientProperties, String topic, int keys, int rate) {
+    String bootstrapServers = String.valueOf(clientProperties.get("bootstrap.servers"));
     this.topic = topic;
     this.keys = keys;
     this.rate = rate;
     try {
       this.producer = new KafkaProducer<>(
-          WorkloadRunner.producerConfig(bootstrapServers, "kcp-traffic", Map.of()));
+          WorkloadRunner.producerConfig(clientProperties, "kcp-traffic", Map.of()));
     } catch (KafkaException e) {
       throw new ClusterException("cannot create the traffic producer for " + bootstrapServers
           + ": " + e.getMessage(), e);
@@ -65,6 +66,19 @@ public final class Traffic implements AutoCloseable {
    */
   public static Traffic start(String bootstrapServers, String topic, int keys, int recordsPerSecond) {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    return start(Map.of("bootstrap.servers", bootstrapServers), topic, keys, recordsPerSecond);
+  }
+
+  /**
+   * Like {@link #start(String, String, int, int)}, with the user's client settings (they must hold
+   * {@code bootstrap.servers}); the traffic producer's defaults apply only to keys not set there.
+   */
+  public static Traffic start(
+      Map<String, ?> clientProperties, String topic, int keys, int recordsPerSecond) {
+    Objects.requireNonNull(clientProperties, "clientProperties");
+    if (clientProperties.get("bootstrap.servers") == null) {
+      throw new IllegalArgumentException("clientProperties must hold bootstrap.servers");
+    }
     Objects.requireNonNull(topic, "topic");
     if (keys < 1) {
       throw new IllegalArgumentException("keys must be at least 1, was " + keys);
@@ -72,7 +86,7 @@ public final class Traffic implements AutoCloseable {
     if (recordsPerSecond < 1) {
       throw new IllegalArgumentException("the rate must be at least 1 record/s, was " + recordsPerSecond);
     }
-    Traffic traffic = new Traffic(bootstrapServers, topic, keys, recordsPerSecond);
+    Traffic traffic = new Traffic(clientProperties, topic, keys, recordsPerSecond);
     traffic.thread.start();
     return traffic;
   }

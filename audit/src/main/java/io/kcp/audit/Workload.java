@@ -41,6 +41,7 @@ public final class Workload {
           ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
 
   private final String bootstrapServers;
+  private final Map<String, Object> clientProperties;
   private final String topic;
   private final long records;
   private final int keys;
@@ -54,6 +55,7 @@ public final class Workload {
 
   private Workload(Builder b) {
     this.bootstrapServers = b.bootstrapServers;
+    this.clientProperties = Map.copyOf(b.clientProperties);
     this.topic = b.topic;
     this.records = b.records;
     this.keys = b.keys;
@@ -88,6 +90,7 @@ public final class Workload {
   public WorkloadResult run() {
     return new WorkloadRunner(
             bootstrapServers,
+            clientProperties,
             topic,
             records,
             keys,
@@ -145,6 +148,7 @@ public final class Workload {
     private short replicationFactor = 1;
     private boolean traceparent;
     private final Map<String, String> producerProperties = new LinkedHashMap<>();
+    private final Map<String, Object> clientProperties = new LinkedHashMap<>();
     private WorkloadProgress progress = (sent, acked, total, elapsed) -> {};
     private Duration connectTimeout = Duration.ofSeconds(10);
 
@@ -250,6 +254,26 @@ public final class Workload {
             name + " is fixed by the workload (String keys and values to the given cluster)");
       }
       producerProperties.put(name, value);
+      return this;
+    }
+
+    /**
+     * Kafka client settings (security, timeouts, client id, ...) for every client the workload
+     * creates, the admin and the producer; typed values are passed as they are. The workload's
+     * defaults apply only to keys not set here; {@link #producerProperty} overrides these for the
+     * producer. {@code bootstrap.servers} is the builder's, the serializers are String.
+     *
+     * @param properties the settings, e.g. a loaded client properties file
+     * @return this
+     */
+    public Builder clientProperties(Map<String, ?> properties) {
+      Objects.requireNonNull(properties, "properties").forEach((k, v) -> {
+        Objects.requireNonNull(k, "key");
+        Objects.requireNonNull(v, "value of " + k);
+        if (!k.equals("bootstrap.servers")) {
+          clientProperties.put(k, v);
+        }
+      });
       return this;
     }
 

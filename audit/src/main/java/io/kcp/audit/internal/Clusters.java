@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,12 +31,24 @@ public final class Clusters {
    * @throws IllegalStateException naming the bootstrap servers when the cluster does not answer
    */
   public static Admin connect(String bootstrapServers, String clientId, Duration timeout) {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
-    int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
-    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
-    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+    return connect(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), clientId, timeout);
+  }
+
+  /**
+   * Creates an admin client from the user's client properties and checks that the cluster answers
+   * within {@code timeout}. {@code clientId} and the timeouts apply only where the properties set
+   * none.
+   *
+   * @param clientProperties any client settings, with {@code bootstrap.servers}
+   * @param clientId the client id to use unless the properties set one
+   * @param timeout the longest wait for the cluster to answer, also the admin's API timeout unless
+   *     the properties set one
+   * @return a connected admin client; the caller closes it
+   * @throws IllegalStateException naming the bootstrap servers when the cluster does not answer
+   */
+  public static Admin connect(Map<String, ?> clientProperties, String clientId, Duration timeout) {
+    Map<String, Object> props = adminConfig(clientProperties, clientId, timeout);
+    String bootstrapServers = String.valueOf(props.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
     Admin admin;
     try {
       admin = Admin.create(props);
@@ -65,6 +76,25 @@ public final class Clusters {
               + cause(e),
           e);
     }
+  }
+
+  /**
+   * An admin client's configuration: the user's client properties, kcp's client id and timeouts
+   * for the keys they do not set.
+   *
+   * @param clientProperties the user's settings
+   * @param clientId the default client id
+   * @param timeout the default request and API timeout
+   * @return a new map
+   */
+  public static Map<String, Object> adminConfig(
+      Map<String, ?> clientProperties, String clientId, Duration timeout) {
+    Map<String, Object> props = new java.util.LinkedHashMap<>(clientProperties);
+    int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+    props.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+    props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, ms);
+    props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+    return props;
   }
 
   /**

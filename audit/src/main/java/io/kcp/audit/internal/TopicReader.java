@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -47,9 +46,23 @@ public final class TopicReader {
    */
   public static List<ProducedRecord> readAll(
       String bootstrapServers, String topic, Duration timeout) {
+    return readAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, timeout);
+  }
+
+  /**
+   * Reads every record of a topic with the user's client settings (see {@link
+   * #consumerConfig(Map)}).
+   *
+   * @param clientProperties client settings with {@code bootstrap.servers}
+   * @param topic the topic
+   * @param timeout how long the whole read may take
+   * @return the records, partition by partition in offset order
+   */
+  public static List<ProducedRecord> readAll(
+      Map<String, ?> clientProperties, String topic, Duration timeout) {
     Map<String, String> keys = new HashMap<>();
     return read(
-            bootstrapServers,
+            clientProperties,
             topic,
             "topic",
             timeout,
@@ -78,9 +91,24 @@ public final class TopicReader {
    */
   public static Optional<List<DeadLetterRecord>> readDeadLetters(
       String bootstrapServers, String topic, Duration timeout, boolean required) {
+    return readDeadLetters(
+        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic, timeout, required);
+  }
+
+  /**
+   * Reads every record of a dead-letter topic with the user's client settings.
+   *
+   * @param clientProperties client settings with {@code bootstrap.servers}
+   * @param topic the dead-letter topic
+   * @param timeout how long the whole read may take
+   * @param required whether a missing topic is an error rather than an empty result
+   * @return the records; empty when the topic does not exist and {@code required} is false
+   */
+  public static Optional<List<DeadLetterRecord>> readDeadLetters(
+      Map<String, ?> clientProperties, String topic, Duration timeout, boolean required) {
     Map<String, String> strings = new HashMap<>();
     return read(
-        bootstrapServers,
+        clientProperties,
         topic,
         "dead-letter topic",
         timeout,
@@ -129,8 +157,27 @@ public final class TopicReader {
     }
   }
 
+  /**
+   * The reader's consumer configuration: the user's client settings; kcp's client id and a large
+   * {@code max.poll.records} where they set none; and, whatever they say, no group (the reader
+   * assigns partitions and never commits) and no auto-commit.
+   *
+   * @param clientProperties the user's settings, with {@code bootstrap.servers}
+   * @return a new map
+   */
+  public static Map<String, Object> consumerConfig(Map<String, ?> clientProperties) {
+    Map<String, Object> props = new java.util.LinkedHashMap<>(clientProperties);
+    props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "kcp-audit-reader");
+    props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return props;
+  }
+
   private static <T> Optional<List<T>> read(
-      String bootstrapServers,
+      Map<String, ?> clientProperties,
       String topic,
       String what,
       Duration timeout,
@@ -139,7 +186,9 @@ public final class TopicReader {
     long deadline = System.nanoTime() + timeout.toNanos();
     Duration connectTimeout = timeout.compareTo(CONNECT_TIMEOUT) < 0 ? timeout : CONNECT_TIMEOUT;
     List<TopicPartition> partitions = new ArrayList<>();
-    try (Admin admin = Clusters.connect(bootstrapServers, "kcp-audit-reader", connectTimeout)) {
+    String bootstrapServers =
+        String.valueOf(clientProperties.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
+    try (Admin admin = Clusters.connect(clientProperties, "kcp-audit-reader", connectTimeout)) {
       Optional<TopicDescription> description =
           Clusters.describeTopic(admin, topic, bootstrapServers, connectTimeout);
       if (description.isEmpty()) {
@@ -156,12 +205,7 @@ public final class TopicReader {
     }
     partitions.sort(Comparator.comparingInt(TopicPartition::partition));
 
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "kcp-audit-reader");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
+    Map<String, Object> props = consumerConfig(clientProperties);
     List<T> out = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {

@@ -34,6 +34,7 @@ public final class WorkloadRunner {
   private static final long REPORT_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
 
   private final String bootstrapServers;
+  private final Map<String, Object> clientProperties;
   private final String topic;
   private final long records;
   private final int keys;
@@ -49,6 +50,8 @@ public final class WorkloadRunner {
    * Creates a runner; arguments are validated by the workload builder.
    *
    * @param bootstrapServers the cluster
+   * @param clientProperties the user's client settings (security, ...) for the admin and the
+   *     producer; the workload's defaults apply only to keys not set here
    * @param topic the topic
    * @param records N
    * @param keys K
@@ -62,6 +65,7 @@ public final class WorkloadRunner {
    */
   public WorkloadRunner(
       String bootstrapServers,
+      Map<String, ?> clientProperties,
       String topic,
       long records,
       int keys,
@@ -73,6 +77,8 @@ public final class WorkloadRunner {
       WorkloadProgress progress,
       Duration connectTimeout) {
     this.bootstrapServers = bootstrapServers;
+    this.clientProperties = new java.util.LinkedHashMap<>(clientProperties);
+    this.clientProperties.put("bootstrap.servers", bootstrapServers);
     this.topic = topic;
     this.records = records;
     this.keys = keys;
@@ -92,7 +98,7 @@ public final class WorkloadRunner {
    * @throws IllegalStateException on any failure, with a message naming topic and cluster
    */
   public WorkloadResult run() {
-    try (Admin admin = Clusters.connect(bootstrapServers, "kcp-workload-admin", connectTimeout)) {
+    try (Admin admin = Clusters.connect(clientProperties, "kcp-workload-admin", connectTimeout)) {
       int partitionCount = ensureTopic(admin);
       long started = System.nanoTime();
       produce(started);
@@ -144,7 +150,7 @@ public final class WorkloadRunner {
   }
 
   private Properties producerConfig() {
-    return producerConfig(bootstrapServers, "kcp-workload", producerProperties);
+    return producerConfig(clientProperties, "kcp-workload", producerProperties);
   }
 
   /**
@@ -152,6 +158,16 @@ public final class WorkloadRunner {
    * waits, so an unreachable or stuck cluster fails a run instead of hanging it.
    */
   public static Properties producerConfig(String bootstrapServers, String clientId, Map<String, String> extra) {
+    return producerConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), clientId, extra);
+  }
+
+  /**
+   * The workload's producer with the user's client settings: kcp's defaults (client id, {@code
+   * acks=all}, idempotence, linger, batch size, bounded waits) for the keys {@code
+   * clientProperties} does not set, then {@code extra}; the serializers are always String.
+   */
+  public static Properties producerConfig(
+      Map<String, ?> clientProperties, String clientId, Map<String, String> extra) {
     Properties p = new Properties();
     p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -161,8 +177,8 @@ public final class WorkloadRunner {
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "15000");
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+    p.putAll(clientProperties);
     p.putAll(extra);
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     return p;
