@@ -26,6 +26,7 @@ public final class DeploymentConfig {
   public static final int DEFAULT_KEYS = 1_000;
 
   private final String bootstrapServers;
+  private final java.util.Map<String, Object> clientProperties;
   private final String group;
   private final String topic;
   private final int instances;
@@ -45,6 +46,7 @@ public final class DeploymentConfig {
 
   private DeploymentConfig(Builder b) {
     this.bootstrapServers = b.bootstrapServers;
+    this.clientProperties = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.clientProperties));
     this.group = b.group;
     this.topic = b.topic;
     this.instances = b.instances;
@@ -71,6 +73,22 @@ public final class DeploymentConfig {
   /** The cluster. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /**
+   * The user's Kafka client settings for every client of the deployment (its admins, lag sampler,
+   * traffic producer, audit reader, and each instance through {@link
+   * InstanceContext#clientProperties()}), without {@code bootstrap.servers}.
+   */
+  public java.util.Map<String, Object> clientProperties() {
+    return clientProperties;
+  }
+
+  /** {@link #clientProperties()} plus {@code bootstrap.servers}: a ready client configuration. */
+  public java.util.Map<String, Object> clientConfig() {
+    java.util.Map<String, Object> config = new java.util.LinkedHashMap<>(clientProperties);
+    config.put("bootstrap.servers", bootstrapServers);
+    return config;
   }
 
   /** The consumer group the instances join. */
@@ -156,6 +174,7 @@ public final class DeploymentConfig {
   /** Builds a {@link DeploymentConfig}. */
   public static final class Builder {
     private final String bootstrapServers;
+    private final java.util.Map<String, Object> clientProperties = new java.util.LinkedHashMap<>();
     private final String group;
     private final String topic;
     private int instances = DEFAULT_INSTANCES;
@@ -180,6 +199,21 @@ public final class DeploymentConfig {
     }
 
     /** Instances in the fleet (default 3). */
+    /**
+     * Kafka client settings (security, timeouts, ...) for every client the deployment creates;
+     * typed values are passed as they are; kcp's own defaults apply only to keys not set here. A
+     * {@code bootstrap.servers} here is ignored: the cluster is the one given to {@link
+     * DeploymentConfig#custom}.
+     */
+    public Builder clientProperties(java.util.Map<String, ?> properties) {
+      Objects.requireNonNull(properties, "properties").forEach((k, v) -> {
+        if (!"bootstrap.servers".equals(Objects.requireNonNull(k, "key"))) {
+          clientProperties.put(k, Objects.requireNonNull(v, "value of " + k));
+        }
+      });
+      return this;
+    }
+
     public Builder instances(int instances) {
       this.instances = instances;
       return this;

@@ -27,10 +27,11 @@ public final class InstanceContext {
   private final AuditLog auditLog;
   private final CanaryAssignor.Role role;
   private final Map<String, String> groupProperties;
+  private final Map<String, Object> clientProperties;
 
   private InstanceContext(String version, String slot, String runId, String bootstrapServers, String group,
       String topic, Path auditFile, Path eventsFile, EngineListener listener, AuditLog auditLog,
-      CanaryAssignor.Role role, Map<String, String> groupProperties) {
+      CanaryAssignor.Role role, Map<String, String> groupProperties, Map<String, Object> clientProperties) {
     this.version = version;
     this.slot = slot;
     this.runId = runId;
@@ -43,6 +44,7 @@ public final class InstanceContext {
     this.auditLog = auditLog;
     this.role = role;
     this.groupProperties = groupProperties;
+    this.clientProperties = clientProperties;
   }
 
   /**
@@ -56,19 +58,19 @@ public final class InstanceContext {
         Objects.requireNonNull(runId, "runId"), Objects.requireNonNull(bootstrapServers, "bootstrapServers"),
         Objects.requireNonNull(group, "group"), Objects.requireNonNull(topic, "topic"),
         Objects.requireNonNull(auditFile, "auditFile"), Objects.requireNonNull(eventsFile, "eventsFile"),
-        Objects.requireNonNull(listener, "listener"), null, CanaryAssignor.Role.STABLE, Map.of());
+        Objects.requireNonNull(listener, "listener"), null, CanaryAssignor.Role.STABLE, Map.of(), Map.of());
   }
 
   /** This context, auditing in-process into {@code log} (the in-process launcher opens it). */
   public InstanceContext withAuditLog(AuditLog log) {
     return new InstanceContext(version, slot, runId, bootstrapServers, group, topic, auditFile, eventsFile,
-        listener, Objects.requireNonNull(log, "log"), role, groupProperties);
+        listener, Objects.requireNonNull(log, "log"), role, groupProperties, clientProperties);
   }
 
   /** This context, its engine reporting rebalances to {@code listener}. */
   public InstanceContext withListener(EngineListener listener) {
     return new InstanceContext(version, slot, runId, bootstrapServers, group, topic, auditFile, eventsFile,
-        Objects.requireNonNull(listener, "listener"), auditLog, role, groupProperties);
+        Objects.requireNonNull(listener, "listener"), auditLog, role, groupProperties, clientProperties);
   }
 
   /**
@@ -77,7 +79,35 @@ public final class InstanceContext {
    */
   public InstanceContext withCanary(CanaryAssignor.Role role, Map<String, String> groupProperties) {
     return new InstanceContext(version, slot, runId, bootstrapServers, group, topic, auditFile, eventsFile,
-        listener, auditLog, Objects.requireNonNull(role, "role"), Map.copyOf(groupProperties));
+        listener, auditLog, Objects.requireNonNull(role, "role"), Map.copyOf(groupProperties), clientProperties);
+  }
+
+  /**
+   * This context with the user's Kafka client settings (security, timeouts, ...), which every
+   * client of the instance should take; {@code bootstrap.servers} stays {@link
+   * #bootstrapServers()}.
+   */
+  public InstanceContext withClientProperties(Map<String, ?> clientProperties) {
+    Map<String, Object> copy = new java.util.LinkedHashMap<>(clientProperties);
+    copy.remove("bootstrap.servers");
+    return new InstanceContext(version, slot, runId, bootstrapServers, group, topic, auditFile, eventsFile,
+        listener, auditLog, role, groupProperties, java.util.Collections.unmodifiableMap(copy));
+  }
+
+  /**
+   * The user's Kafka client settings for every client of this instance, without {@code
+   * bootstrap.servers}; empty unless the deployment was given some ({@link
+   * DeploymentConfig.Builder#clientProperties}). Secrets are in clear text: do not print them.
+   */
+  public Map<String, Object> clientProperties() {
+    return clientProperties;
+  }
+
+  /** {@link #clientProperties()} plus {@code bootstrap.servers}: a ready client configuration. */
+  public Map<String, Object> clientConfig() {
+    Map<String, Object> config = new java.util.LinkedHashMap<>(clientProperties);
+    config.put("bootstrap.servers", bootstrapServers);
+    return config;
   }
 
   /**

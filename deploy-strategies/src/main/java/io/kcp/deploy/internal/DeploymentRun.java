@@ -72,7 +72,7 @@ public final class DeploymentRun implements AutoCloseable {
     this.config = config;
     this.launcher = launcher;
     this.strategy = strategy;
-    this.sampler = new Sampler(config.bootstrapServers(), config.group(), config.topic(), config.sampleInterval());
+    this.sampler = new Sampler(config.clientConfig(), config.group(), config.topic(), config.sampleInterval());
   }
 
   /** The config. */
@@ -95,7 +95,7 @@ public final class DeploymentRun implements AutoCloseable {
       throw new DeploymentException("topic " + config.topic() + " has no partitions on "
           + config.bootstrapServers() + ": create it first");
     }
-    traffic = Traffic.start(config.bootstrapServers(), config.topic(), config.keys(), config.rate());
+    traffic = Traffic.start(config.clientConfig(), config.topic(), config.keys(), config.rate());
     for (int i = 0; i < config.instances(); i++) {
       slots.add("i" + i);
       RunningInstance instance = start(from, "i" + i);
@@ -163,7 +163,7 @@ public final class DeploymentRun implements AutoCloseable {
     String runId = version.name() + "-" + slot + "-" + n;
     return membership.apply(version, InstanceContext.of(version.name(), slot, runId, config.bootstrapServers(),
         group, config.topic(), config.workDir().resolve(runId + ".tsv"), config.workDir().resolve(runId + ".events"),
-        EngineListener.noop()));
+        EngineListener.noop()).withClientProperties(config.clientProperties()));
   }
 
   private void track(RunningInstance instance) {
@@ -235,7 +235,7 @@ public final class DeploymentRun implements AutoCloseable {
   /** The Admin hand-off of committed offsets between groups (made on first use). */
   public OffsetHandOff handOff() {
     if (handOff == null) {
-      handOff = new OffsetHandOff(config.bootstrapServers(), config.topic());
+      handOff = new OffsetHandOff(config.clientConfig(), config.topic());
     }
     return handOff;
   }
@@ -409,7 +409,7 @@ public final class DeploymentRun implements AutoCloseable {
         files.add(i.context().auditFile());
       }
     }
-    AuditReport audit = AuditReport.of(config.bootstrapServers(), config.topic(), files);
+    AuditReport audit = AuditReport.of(config.clientConfig(), config.topic(), files);
     List<AuditEntry> entries = AuditFiles.read(files).entries();
     List<LagSnapshot> samples = sampler.samples();
     List<PhaseReport> measured = new ArrayList<>();

@@ -35,7 +35,7 @@ public final class InProcessLauncher implements InstanceLauncher {
   @Override
   public RunningInstance standby(Version version, InstanceContext context) {
     Instance instance = open(version, context);
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, context.bootstrapServers()))) {
+    try (Admin admin = Admin.create(context.clientConfig())) {
       admin.describeTopics(List.of(context.topic())).allTopicNames().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       instance.stop(Duration.ZERO);

@@ -31,8 +31,10 @@ public final class OffsetHandOff implements AutoCloseable {
   private final Admin admin;
   private final String topic;
 
-  OffsetHandOff(String bootstrapServers, String topic) {
-    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+  OffsetHandOff(Map<String, ?> clientConfig, String topic) {
+    Map<String, Object> config = new java.util.HashMap<>(clientConfig);
+    config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "kcp-deploy-handoff");
+    this.admin = Admin.create(config);
     this.topic = topic;
   }
 

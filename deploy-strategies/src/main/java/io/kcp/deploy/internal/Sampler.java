@@ -27,8 +27,8 @@ final class Sampler implements AutoCloseable {
   private volatile boolean stop;
   private volatile LagSnapshot latest;
 
-  Sampler(String bootstrapServers, String group, String topic, Duration interval) {
-    this.lag = ConsumerLag.builder().bootstrapServers(bootstrapServers).timeLag(false).build();
+  Sampler(java.util.Map<String, ?> clientConfig, String group, String topic, Duration interval) {
+    this.lag = ConsumerLag.builder().properties(clientConfig).timeLag(false).build();
     this.group = group;
     this.topics = Set.of(topic);
     this.intervalNanos = interval.toNanos();
