@@ -41,10 +41,29 @@ public final class ParallelConsumerArm {
 
   private ParallelConsumerArm() {}
 
-  public static void main(String[] args) throws Exception {
+  /** The client settings file kcp bench wrote for this arm (owner-only; never on the command line). */
+  private static Map<String, Object> clientSettings(Path file) throws java.io.IOException {
+    java.util.Properties p = new java.util.Properties();
+    try (java.io.Reader in = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+      p.load(in);
+    }
+    Map<String, Object> m = new HashMap<>();
+    p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+    return m;
+  }
+
+  public static void main(String[] argv) throws Exception {
+    List<String> argList = new java.util.ArrayList<>(List.of(argv));
+    Map<String, Object> settings = new HashMap<>();
+    int at = argList.indexOf("--command-config");
+    if (at >= 0 && at + 1 < argList.size()) {
+      settings.putAll(clientSettings(Path.of(argList.get(at + 1))));
+      argList.subList(at, at + 2).clear();
+    }
+    String[] args = argList.toArray(new String[0]);
     if (args.length < 6 || args.length > 8) {
       System.err.println("usage: ParallelConsumerArm BOOTSTRAP TOPIC GROUP LATENCY_MS CONCURRENCY AUDIT_FILE"
-          + " [KEY|UNORDERED [IDLE_MS]]");
+          + " [KEY|UNORDERED [IDLE_MS]] [--command-config FILE]");
       System.exit(2);
     }
     String bootstrap = args[0];
@@ -56,14 +75,18 @@ public final class ParallelConsumerArm {
     ProcessingOrder order = args.length > 6 ? ProcessingOrder.valueOf(args[6]) : ProcessingOrder.KEY;
     long idleNanos = args.length > 7 ? TimeUnit.MILLISECONDS.toNanos(Long.parseLong(args[7])) : 0;
 
-    Map<String, Object> config = new HashMap<>();
+    // the user's client settings (security, ...); the arm's group and the Parallel Consumer's
+    // own commits (no auto-commit) whatever they say; earliest only where they set no reset
+    Map<String, Object> config = new HashMap<>(settings);
     config.put("bootstrap.servers", bootstrap);
     config.put("group.id", group);
     config.put("enable.auto.commit", "false");
-    config.put("auto.offset.reset", "earliest");
+    config.putIfAbsent("auto.offset.reset", "earliest");
+    Map<String, Object> adminConfig = new HashMap<>(settings);
+    adminConfig.put("bootstrap.servers", bootstrap);
     AtomicLong handled = new AtomicLong();
     try (AuditLog log = AuditLog.openBuffered(auditFile);
-        Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        Admin admin = Admin.create(adminConfig)) {
       RecordHandler<String, String> work = r -> {
         if (latencyMs > 0) {
           Thread.sleep(latencyMs);

@@ -31,6 +31,7 @@ final class AuditCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Verbosity verbosity;
   @Mixin BrokerOption broker;
+  @Mixin ClientOptions client;
 
   @Option(names = "--topic", required = true, description = "The topic the workload was produced to.")
   String topic;
@@ -57,7 +58,8 @@ final class AuditCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String bootstrap = broker.required("kcp audit");
+    String bootstrap = broker.required("kcp audit", client);
+    java.util.Map<String, Object> config = client.clientConfig(bootstrap);
     for (Path f : files) {
       if (!Files.isRegularFile(f)) {
         throw new CliException("audit file not found: " + f);
@@ -68,8 +70,8 @@ final class AuditCommand implements Callable<Integer> {
     }
     AuditReport report =
         dlt == null && !noDlt
-            ? AuditReport.of(bootstrap, topic, files)
-            : AuditReport.of(bootstrap, topic, files, Optional.ofNullable(dlt));
+            ? AuditReport.of(config, topic, files)
+            : AuditReport.of(config, topic, files, Optional.ofNullable(dlt), AuditReport.DEFAULT_READ_TIMEOUT);
     PrintWriter out = spec.commandLine().getOut();
     out.println(json ? report.toJson() : report.toText());
     out.flush();

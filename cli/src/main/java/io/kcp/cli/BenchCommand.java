@@ -65,6 +65,12 @@ final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Verbosity verbosity;
   @Mixin BrokerOption broker;
+  @Mixin ClientOptions client;
+
+  /** The user's client settings with the cluster's bootstrap servers, for this JVM's clients. */
+  private Map<String, Object> clientConfig = Map.of();
+  /** How the arms' JVMs get the user's client settings: {@code --command-config <owner-only file>}. */
+  private List<String> childConfig = List.of();
 
   @Option(names = "--records", defaultValue = "1000000", description = "Records for the 0 ms workload. Default: ${DEFAULT-VALUE}.")
   long records;
@@ -173,7 +179,10 @@ final class BenchCommand implements Callable<Integer> {
     Path work = Files.createTempDirectory("kcp-bench-");
     List<Row> rows = new ArrayList<>();
     List<String> failures = new ArrayList<>();
-    try (BrokerOption.Broker b = broker.open(err)) {
+    client.properties(); // a bad --command-config or --command-property fails before a broker starts
+    try (BrokerOption.Broker b = broker.open(err, client)) {
+      clientConfig = b.clientConfig();
+      childConfig = client.childArgs();
       out.printf(Locale.ROOT, "%-17s %4s %7s %10s %12s %8s %8s %9s %8s %7s %6s %5s %5s%n",
           "arm", "run", "latency", "records", "records/s", "join_ms", "cpu_s", "heap_mb", "in_flight",
           "lost", "dup", "order", "");
@@ -191,7 +200,7 @@ final class BenchCommand implements Callable<Integer> {
               topic = "kcp-bench-" + key + "-" + latency.toMillis() + "ms-" + Long.toHexString(System.nanoTime());
               err.printf("producing %,d records over %,d keys to %s (%d partitions)%n", n, keys, topic, partitions);
               err.flush();
-              Workload.builder(b.bootstrapServers(), topic).partitions(partitions).records(n).keys(keys).run();
+              Workload.builder(b.bootstrapServers(), topic).clientProperties(clientConfig).partitions(partitions).records(n).keys(keys).run();
               topics.put(key, topic);
             }
             try {
@@ -221,7 +230,7 @@ final class BenchCommand implements Callable<Integer> {
             String topic = "kcp-bench-" + arm + "-" + Long.toHexString(System.nanoTime());
             err.printf("producing %,d records over %,d keys to %s (1 partition)%n", n, keys, topic);
             err.flush();
-            Workload.builder(b.bootstrapServers(), topic).partitions(1).records(n).keys(keys).run();
+            Workload.builder(b.bootstrapServers(), topic).clientProperties(clientConfig).partitions(1).records(n).keys(keys).run();
             try {
               rows.add(runArm(b.bootstrapServers(), topic, arm, slow, n, run, work, out, err));
             } catch (CliException e) {
@@ -424,8 +433,8 @@ final class BenchCommand implements Callable<Integer> {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String group = "bench-" + arm + "-" + run + "-" + topic;
     List<String> cmd = arm.startsWith("pc-")
-        ? List.of(java, "-Xmx1g", "-cp", pcClasspath, PC_ARM, bootstrap, topic, group,
-            String.valueOf(latency.toMillis()), String.valueOf(concurrency), audit.toString(), ARMS.get(arm).get(0))
+        ? pcCommand(List.of(java, "-Xmx1g", "-cp", pcClasspath, PC_ARM, bootstrap, topic, group,
+            String.valueOf(latency.toMillis()), String.valueOf(concurrency), audit.toString(), ARMS.get(arm).get(0)))
         : consumeCommand(java, bootstrap, topic, group, arm, latency, audited ? audit : null, List.of("--until-drained"));
     err.printf("running %s at %d ms in its own JVM (run %d)%n", arm, latency.toMillis(), run);
     err.flush();
@@ -456,7 +465,7 @@ final class BenchCommand implements Callable<Integer> {
       seconds = Math.max(1, last - first) / 1000.0;
       rate = entries.size() / seconds;
       startToFirst = first - launched;
-      AuditReport report = AuditReport.of(bootstrap, topic, List.of(audit));
+      AuditReport report = AuditReport.of(clientConfig, topic, List.of(audit));
       lost = report.lost();
       duplicates = report.duplicates();
       order = report.orderViolations();
@@ -517,9 +526,9 @@ final class BenchCommand implements Callable<Integer> {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String group = "bench-live-" + arm + "-" + run + "-" + topic;
     List<String> cmd = arm.startsWith("pc-")
-        ? List.of(java, "-Xmx1g", "-cp", pcClasspath, PC_ARM, bootstrap, topic, group,
+        ? pcCommand(List.of(java, "-Xmx1g", "-cp", pcClasspath, PC_ARM, bootstrap, topic, group,
             String.valueOf(latency.toMillis()), String.valueOf(concurrency), audit.toString(), ARMS.get(arm).get(0),
-            String.valueOf(LIVE_IDLE_MS))
+            String.valueOf(LIVE_IDLE_MS)))
         : consumeCommand(java, bootstrap, topic, group, arm, latency, audit,
             List.of("--until-idle", LIVE_IDLE, "--duration", "30m"));
     err.printf(Locale.ROOT, "running %s at %d ms under live traffic, %,d records/s (run %d)%n",
@@ -530,12 +539,12 @@ final class BenchCommand implements Callable<Integer> {
     long warm;
     long trafficEnd;
     try (org.apache.kafka.clients.admin.Admin admin =
-        org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        org.apache.kafka.clients.admin.Admin.create(clientConfig)) {
       io.kcp.audit.Topics.createAndAwait(admin, topic, partitions, (short) 1);
       p = new ProcessBuilder(cmd).redirectOutput(work.resolve(arm + "-live.out").toFile())
           .redirectError(stderr.toFile()).start();
       awaitJoined(admin, group, p, arm);
-      try (io.kcp.audit.Traffic traffic = io.kcp.audit.Traffic.start(bootstrap, topic, keys, rate)) {
+      try (io.kcp.audit.Traffic traffic = io.kcp.audit.Traffic.start(clientConfig, topic, keys, rate)) {
         // the traffic's length is what is measured, not a wait for a condition
         long started = System.currentTimeMillis();
         warm = started + TimeUnit.SECONDS.toMillis(LIVE_WARMUP_SECONDS);
@@ -553,7 +562,7 @@ final class BenchCommand implements Callable<Integer> {
       throw exited(p, stderr, "under live traffic, ");
     }
     List<io.kcp.audit.AuditEntry> entries = io.kcp.audit.AuditFiles.read(audit).entries();
-    EndToEnd.Latency l = EndToEnd.measure(EndToEnd.timestamps(bootstrap, topic), entries, warm, trafficEnd);
+    EndToEnd.Latency l = EndToEnd.measure(EndToEnd.timestamps(clientConfig, topic), entries, warm, trafficEnd);
     out.printf(Locale.ROOT, "%-17s %4d %4d ms   live at %,d records/s: end-to-end p50 %d ms, p99 %d ms, max %d ms"
             + " (%,d records measured, %,d not handled)%n",
         arm, run, latency.toMillis(), rate, l.p50Ms(), l.p99Ms(), l.maxMs(), l.records(), l.unhandled());
@@ -611,12 +620,21 @@ final class BenchCommand implements Callable<Integer> {
       cmd.addAll(List.of("--audit", audit.toString(), "--audit-buffered"));
     }
     cmd.addAll(ARMS.get(arm.startsWith(SHARE_SCALING) ? "share" : arm));
-    if (!latency.isZero() && !arm.startsWith("share")) {
+    cmd.addAll(childConfig);
+    if (!latency.isZero() && !arm.startsWith("share") && !client.properties().containsKey("max.poll.records")) {
       // a rebalance waits for each member's batch: keep batches short for slow handlers (a share
-      // member has no rebalance to wait for, and its batch is what keeps its workers busy)
-      cmd.addAll(List.of("-p", "max.poll.records=20"));
+      // member has no rebalance to wait for, and its batch is what keeps its workers busy); a
+      // user's own max.poll.records is kept
+      cmd.addAll(List.of("--command-property", "max.poll.records=20"));
     }
     return cmd;
+  }
+
+  /** A Parallel Consumer arm's command line, with the user's client settings as a file (not in argv). */
+  private List<String> pcCommand(List<String> cmd) {
+    List<String> all = new ArrayList<>(cmd);
+    all.addAll(childConfig);
+    return all;
   }
 
   /** The arm's summary: the last line of its output that is a JSON object. */

@@ -17,6 +17,15 @@ final class BrokerOption {
 
   /** The given bootstrap servers, or an error naming the option when the command needs one. */
   String required(String command) {
+    return required(command, null);
+  }
+
+  /**
+   * {@code --bootstrap-server}, else the {@code bootstrap.servers} of the client settings ({@code
+   * --command-config}, {@code --command-property}), else an error naming the option.
+   */
+  String required(String command, ClientSettings client) {
+    fallBackTo(client);
     if (bootstrapServer == null || bootstrapServer.isBlank()) {
       throw new CliException(
           "--bootstrap-server is required for '"
@@ -30,8 +39,19 @@ final class BrokerOption {
    * A connection to the given cluster, or a freshly started embedded broker; close it when done.
    */
   Broker open(PrintWriter err) {
+    return open(err, null);
+  }
+
+  /**
+   * A connection to {@code --bootstrap-server}, else to the {@code bootstrap.servers} of the client
+   * settings, else to a freshly started embedded broker; its {@link Broker#clientConfig()} is the
+   * client settings with that {@code bootstrap.servers}.
+   */
+  Broker open(PrintWriter err, ClientSettings client) {
+    fallBackTo(client);
+    java.util.Map<String, Object> user = client == null ? java.util.Map.of() : client.properties();
     if (bootstrapServer != null && !bootstrapServer.isBlank()) {
-      return new Broker(bootstrapServer.strip(), null);
+      return new Broker(bootstrapServer.strip(), null, user);
     }
     long t0 = System.nanoTime();
     KafkaSandbox sandbox = KafkaSandbox.builder().start();
@@ -40,13 +60,30 @@ final class BrokerOption {
             + " (it stops when this command ends)%n",
         sandbox.bootstrapServers(), (System.nanoTime() - t0) / 1e9);
     err.flush();
-    return new Broker(sandbox.bootstrapServers(), sandbox);
+    return new Broker(sandbox.bootstrapServers(), sandbox, user);
   }
 
-  /** Bootstrap servers plus the embedded sandbox behind them, if any. */
-  record Broker(String bootstrapServers, KafkaSandbox sandbox) implements AutoCloseable {
+  private void fallBackTo(ClientSettings client) {
+    if ((bootstrapServer == null || bootstrapServer.isBlank()) && client != null) {
+      client.bootstrapServers().ifPresent(b -> bootstrapServer = b);
+    }
+  }
+
+  /** Bootstrap servers plus the embedded sandbox behind them, if any, and the user's client settings. */
+  record Broker(String bootstrapServers, KafkaSandbox sandbox, java.util.Map<String, Object> userSettings)
+      implements AutoCloseable {
     boolean embedded() {
       return sandbox != null;
+    }
+
+    /**
+     * The user's client settings with these bootstrap servers: a ready client configuration (it
+     * holds secrets in clear text: never print it).
+     */
+    java.util.Map<String, Object> clientConfig() {
+      java.util.Map<String, Object> config = new java.util.LinkedHashMap<>(userSettings);
+      config.put("bootstrap.servers", bootstrapServers);
+      return config;
     }
 
     @Override

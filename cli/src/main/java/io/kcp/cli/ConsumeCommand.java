@@ -65,6 +65,7 @@ final class ConsumeCommand implements Callable<Integer> {
   @Mixin Verbosity verbosity;
   @Mixin BrokerOption broker;
   @Mixin OtelOptions otel;
+  @Mixin ClientOptions.WithConsumerAlias client;
 
   @Option(names = "--strategy", defaultValue = "partition",
       description = "single, partition, worker or share. Default: ${DEFAULT-VALUE}.")
@@ -191,9 +192,6 @@ final class ConsumeCommand implements Callable<Integer> {
       description = "Embedded broker only: partitions of the topic. Default: ${DEFAULT-VALUE}.")
   int partitions;
 
-  @Option(names = {"-p", "--consumer-property"}, paramLabel = "KEY=VALUE",
-      description = "Any Kafka consumer property, e.g. -p max.poll.records=50 (repeatable).")
-  java.util.Map<String, String> consumerProperties = new java.util.LinkedHashMap<>();
 
   @Option(names = "--json", description = "Print the summary as JSON (snake_case keys).")
   boolean json;
@@ -281,6 +279,7 @@ final class ConsumeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     // settings mistakes first, before a broker is started or records produced
+    Map<String, String> consumerProperties = client.consumerProperties();
     ConsumerSettings probe = ConsumerSettings.builder().bootstrapServers("localhost:9092").groupId(group)
         .topics(topic).properties(consumerProperties).build();
     EngineConfig probeConfig = engineConfig(probe, protocol, missing, errorPolicy, OpenTelemetry.noop(), parenting);
@@ -293,12 +292,12 @@ final class ConsumeCommand implements Callable<Integer> {
       shareEngine(probeConfig, r -> { });
     }
     OtelOptions.Telemetry telemetry = otel.open(err);
-    try (telemetry; BrokerOption.Broker b = broker.open(err)) {
+    try (telemetry; BrokerOption.Broker b = broker.open(err, client)) {
       if (b.embedded()) {
         Checks.positive("--records", records);
         err.printf("producing the workload first: %,d records over %,d keys to '%s' (%d partitions)%n",
             records, keys, topic, partitions);
-        ProduceCommand.produce(b.bootstrapServers(), topic, partitions, records, keys,
+        ProduceCommand.produce(b.clientConfig(), topic, partitions, records, keys,
             telemetry.enabled(), err);
         untilDrained = true;
       }
@@ -307,6 +306,8 @@ final class ConsumeCommand implements Callable<Integer> {
           .properties(consumerProperties);
       if (clientId != null) {
         sb.clientId(clientId);
+      } else {
+        client.clientId().ifPresent(sb::clientId);
       }
       ConsumerSettings settings = sb.build();
       try (AuditLog log = audit == null ? null : auditBuffered ? AuditLog.openBuffered(audit) : AuditLog.open(audit)) {
@@ -316,7 +317,7 @@ final class ConsumeCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         engine.start();
         try {
-          run(engine, b.bootstrapServers(), err, t0);
+          run(engine, b.clientConfig(), err, t0);
         } finally {
           engine.close(Duration.ofSeconds(20));
           removeHook(hook);
@@ -518,11 +519,11 @@ final class ConsumeCommand implements Callable<Integer> {
    * progress and checks the group's lag every second. Returns when drained, at --duration, or when
    * the engine stops by itself.
    */
-  private void run(ConsumerEngine engine, String bootstrap, PrintWriter err, long t0)
+  private void run(ConsumerEngine engine, Map<String, Object> clientConfig, PrintWriter err, long t0)
       throws InterruptedException {
     long deadline = duration == null ? Long.MAX_VALUE : t0 + duration.toNanos();
     long idleNanos = untilIdle == null ? Long.MAX_VALUE : untilIdle.toNanos();
-    try (GroupLag lag = new GroupLag(bootstrap, group, topic, strategy == Strategy.share)) {
+    try (GroupLag lag = new GroupLag(clientConfig, group, topic, strategy == Strategy.share)) {
       long lastHandled = 0;
       long lastPrint = t0;
       long printedHandled = 0;

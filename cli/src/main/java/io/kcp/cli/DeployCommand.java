@@ -66,6 +66,7 @@ final class DeployCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Verbosity verbosity;
   @Mixin BrokerOption broker;
+  @Mixin ClientOptions.WithConsumerAlias client;
 
   @Option(names = "--strategy", defaultValue = "rolling",
       description = "stop (stop every v1, then start v2), rolling (one instance at a time), blue-green (v2 warm"
@@ -132,9 +133,6 @@ final class DeployCommand implements Callable<Integer> {
           + " back within it.")
   Duration sessionTimeout;
 
-  @Option(names = {"-p", "--consumer-property"}, paramLabel = "KEY=VALUE",
-      description = "Any Kafka consumer property of both versions, e.g. -p heartbeat.interval.ms=500 (repeatable).")
-  Map<String, String> consumerProperties = new java.util.LinkedHashMap<>();
 
   @Option(names = "--warm-up", defaultValue = "3s", converter = DurationConverter.class,
       description = "Steady time before the first step. Default: ${DEFAULT-VALUE}.")
@@ -195,13 +193,13 @@ final class DeployCommand implements Callable<Integer> {
     CanaryConfig canaryConfig = canaryConfig();
     // the consumer properties' mistakes first, before a broker is started
     io.kcp.core.ConsumerSettings.builder().bootstrapServers("localhost:9092").groupId("g").topics("t")
-        .properties(consumerProperties).build();
+        .properties(client.consumerProperties()).build();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String name = topic != null ? topic : "kcp-deploy-" + strategy.label + "-" + v.label() + "-"
         + Long.toHexString(System.currentTimeMillis());
     Path dir = workDir != null ? workDir : Files.createTempDirectory("kcp-deploy-");
-    try (BrokerOption.Broker b = broker.open(err)) {
+    try (BrokerOption.Broker b = broker.open(err, client)) {
       err.printf(Locale.ROOT, "%s deployment of v1 -> v2%s%s: %d instances x %d threads (%s), %d partitions,"
               + " %,d records/s; files in %s%n", strategy.label, badVersion ? " (a bad v2)" : "",
           rollback ? " and back" : "", instances, threads, v.label(), partitions, rate, dir);
@@ -226,6 +224,7 @@ final class DeployCommand implements Callable<Integer> {
       PrintWriter err) {
     createTopic(bootstrap, topicName);
     DeploymentConfig config = DeploymentConfig.custom(bootstrap, groupName, topicName)
+        .clientProperties(client.properties())
         .instances(instances).launcher(kind).workDir(dir).traffic(rate, keys)
         .warmUp(warmUp).settle(settle).variant(v.label())
         .listener((step, running) -> {
@@ -233,7 +232,7 @@ final class DeployCommand implements Callable<Integer> {
           err.flush();
         })
         .build();
-    Map<String, String> props = new java.util.LinkedHashMap<>(consumerProperties);
+    Map<String, String> props = new java.util.LinkedHashMap<>(client.consumerProperties());
     if (sessionTimeout != null) {
       props.put("session.timeout.ms", String.valueOf(sessionTimeout.toMillis()));
     }
@@ -287,7 +286,7 @@ final class DeployCommand implements Callable<Integer> {
     Path dir = workDir != null ? workDir : Files.createTempDirectory("kcp-deploy-compare-");
     List<DeployCompare.Arm> arms = DeployCompare.arms();
     List<DeployCompare.Row> rows = new java.util.ArrayList<>();
-    try (BrokerOption.Broker b = broker.open(err)) {
+    try (BrokerOption.Broker b = broker.open(err, client)) {
       int n = 0;
       for (DeployCompare.Arm arm : arms) {
         n++;
@@ -323,7 +322,9 @@ final class DeployCommand implements Callable<Integer> {
   }
 
   private void createTopic(String bootstrap, String name) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    Map<String, Object> config = client.clientConfig(bootstrap);
+    config.putIfAbsent(AdminClientConfig.CLIENT_ID_CONFIG, "kcp-deploy-admin");
+    try (Admin admin = Admin.create(config)) {
       Topics.createAndAwait(admin, name, partitions, (short) 1);
     } catch (IllegalStateException e) {
       throw new CliException(e.getMessage() + ": give --partitions to match, or another --topic");

@@ -54,10 +54,11 @@ public final class DeployVersions {
    * @param variant how its instances join the group
    * @param threads consumer threads per instance
    * @param latency the handler's simulated work per record
-   * @param properties more consumer properties, e.g. {@code session.timeout.ms}
+   * @param properties more consumer properties, e.g. {@code session.timeout.ms} or a secured
+   *     cluster's settings; typed values are taken as {@code ConsumerSettings} takes them
    */
   public static Version of(String name, String bootstrap, Variant variant, int threads, Duration latency,
-      Map<String, String> properties) {
+      Map<String, ?> properties) {
     return of(name, bootstrap, variant, threads, latency, properties, 0);
   }
 
@@ -70,8 +71,10 @@ public final class DeployVersions {
    *     --bad-version} gives v2 0.2)
    */
   public static Version of(String name, String bootstrap, Variant variant, int threads, Duration latency,
-      Map<String, String> properties, double failShare) {
+      Map<String, ?> properties, double failShare) {
     return Version.of(name, new InstanceRecipe() {
+      /** The properties for the JVM launcher's children, written once (owner-only), not on their argv. */
+      private Path childConfig;
       @Override
       public io.kcp.core.ConsumerEngine engine(InstanceContext ctx) {
         ConsumerSettings.Builder s = ConsumerSettings.builder().bootstrapServers(bootstrap)
@@ -114,7 +117,15 @@ public final class DeployVersions {
           case KIP848 -> cmd.addAll(List.of("--group-protocol", "consumer"));
           default -> { }
         }
-        properties.forEach((k, v) -> cmd.addAll(List.of("-p", k + "=" + v)));
+        if (!properties.isEmpty()) {
+          // in a file, not as -p K=V: a password would be on the child's command line for ps to show
+          synchronized (this) {
+            if (childConfig == null) {
+              childConfig = ChildConfig.write(properties);
+            }
+          }
+          cmd.addAll(List.of("--command-config", childConfig.toString()));
+        }
         if (failShare > 0) {
           cmd.addAll(List.of("--fail-rate", String.valueOf(failShare), "--fail-times", "always"));
         }

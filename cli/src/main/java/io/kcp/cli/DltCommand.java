@@ -41,6 +41,7 @@ final class DltCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Verbosity verbosity;
   @Mixin BrokerOption broker;
+  @Mixin ClientOptions client;
 
   @Option(names = "--topic", required = true, description = "The dead-letter topic, e.g. orders.dlt.")
   String topic;
@@ -54,7 +55,7 @@ final class DltCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String bootstrap = broker.required("kcp dlt");
+    String bootstrap = broker.required("kcp dlt", client);
     Checks.positive("--limit", limit);
     PrintWriter out = spec.commandLine().getOut();
     List<Map<String, String>> letters = read(bootstrap);
@@ -115,9 +116,7 @@ final class DltCommand implements Callable<Integer> {
   }
 
   private List<Map<String, String>> read(String bootstrap) {
-    Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    Map<String, Object> config = readerConfig(client.clientConfig(bootstrap));
     List<Map<String, String>> letters = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -146,6 +145,20 @@ final class DltCommand implements Callable<Integer> {
       throw new CliException("could not reach " + bootstrap + " within 10 s: " + e.getMessage());
     }
     return letters;
+  }
+
+  /**
+   * The reader's consumer: the user's settings, kcp's client id and 10 s API timeout only where
+   * they set none; never a group member, never committing (it assigns partitions and reads).
+   */
+  static Map<String, Object> readerConfig(Map<String, Object> user) {
+    Map<String, Object> config = new LinkedHashMap<>(user);
+    config.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "kcp-dlt");
+    config.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    return config;
   }
 
   private static Map<String, String> describe(ConsumerRecord<byte[], byte[]> r) {

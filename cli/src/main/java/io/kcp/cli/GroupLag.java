@@ -20,15 +20,16 @@ final class GroupLag implements AutoCloseable {
   /** Whether to ask for a share group's lag (a share group is only listed once a member joined). */
   private final boolean share;
 
-  GroupLag(String bootstrapServers, String group, String topic) {
-    this(bootstrapServers, group, topic, false);
+  GroupLag(java.util.Map<String, Object> clientConfig, String group, String topic) {
+    this(clientConfig, group, topic, false);
   }
 
   /** With {@code share}, the group is read as a share group once it is listed as one. */
-  GroupLag(String bootstrapServers, String group, String topic, boolean share) {
+  GroupLag(java.util.Map<String, Object> clientConfig, String group, String topic, boolean share) {
     this.share = share;
-    this.lag = ConsumerLag.builder().bootstrapServers(bootstrapServers)
-        .property("client.id", "kcp-consume-lag").timeout(CALL_TIMEOUT).timeLag(false).build();
+    java.util.Map<String, Object> config = new java.util.LinkedHashMap<>(clientConfig);
+    config.putIfAbsent("client.id", "kcp-consume-lag");
+    this.lag = ConsumerLag.builder().properties(config).timeout(CALL_TIMEOUT).timeLag(false).build();
     this.group = group;
     this.topic = topic;
   }

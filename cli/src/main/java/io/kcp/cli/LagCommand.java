@@ -37,6 +37,7 @@ final class LagCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Verbosity verbosity;
   @Mixin LagOptions lag;
+  @Mixin ClientOptions client;
 
   @Option(names = "--samples", defaultValue = "3",
       description = "Observations to take before printing (1 = one instant: too short to judge). Default: ${DEFAULT-VALUE}.")
@@ -80,7 +81,7 @@ final class LagCommand implements Callable<Integer> {
       if (lag.group != null) {
         throw new CliException("--list and --group contradict each other: --list names every group, --group reads one");
       }
-      try (ConsumerLag source = lag.open(lag.bootstrap("kcp lag --list"))) {
+      try (ConsumerLag source = lag.open(lag.bootstrap("kcp lag --list", client), client)) {
         PrintWriter out = spec.commandLine().getOut();
         source.groups().forEach(out::println);
         out.flush();
@@ -91,8 +92,8 @@ final class LagCommand implements Callable<Integer> {
     }
     lag.check(spec, "kcp lag");
     Checks.positive("--samples", samples);
-    String bootstrap = lag.bootstrap("kcp lag");
-    try (ConsumerLag source = lag.open(bootstrap);
+    String bootstrap = lag.bootstrap("kcp lag", client);
+    try (ConsumerLag source = lag.open(bootstrap, client);
         LagMonitor monitor = lag.monitor(source, samples).build()) {
       LagReport r = null;
       for (int i = 0; i < samples; i++) {
@@ -133,11 +134,11 @@ final class LagCommand implements Callable<Integer> {
   private int allGroups() throws InterruptedException {
     lag.checkValues();
     Checks.positive("--samples", samples);
-    String bootstrap = lag.bootstrap("kcp lag --all-groups");
+    String bootstrap = lag.bootstrap("kcp lag --all-groups", client);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Map<String, LagMonitor> monitors = new LinkedHashMap<>();
-    try (ConsumerLag source = lag.open(bootstrap)) {
+    try (ConsumerLag source = lag.open(bootstrap, client)) {
       List<String> groups = source.groups();
       if (groups.isEmpty()) {
         err.println("kcp lag: no consumer groups on " + bootstrap);

@@ -91,9 +91,10 @@ final class LagOptions {
     return noTimeLag ? TimeLagMode.NONE : mode;
   }
 
-  ConsumerLag open(String bootstrap) {
-    ConsumerLag lag = ConsumerLag.builder().bootstrapServers(bootstrap).timeout(timeout)
-        .timeLag(timeLagMode()).build();
+  /** A lag reader of {@code bootstrap} with the user's client settings (kcp's timeouts only where unset). */
+  ConsumerLag open(String bootstrap, ClientSettings client) {
+    ConsumerLag lag = ConsumerLag.builder().properties(client.properties()).bootstrapServers(bootstrap)
+        .timeout(timeout).timeLag(timeLagMode()).build();
     if (topic != null) {
       try {
         if (!lag.topicExists(topic)) {
@@ -108,8 +109,14 @@ final class LagOptions {
     return lag;
   }
 
-  /** The given bootstrap servers, or an error naming the option and how to get a broker. */
-  String bootstrap(String command) {
+  /**
+   * The given bootstrap servers, else the {@code bootstrap.servers} of the client settings, or an
+   * error naming the option and how to get a broker.
+   */
+  String bootstrap(String command, ClientSettings client) {
+    if ((bootstrapServer == null || bootstrapServer.isBlank()) && client.bootstrapServers().isPresent()) {
+      return client.bootstrapServers().get();
+    }
     if (bootstrapServer == null || bootstrapServer.isBlank()) {
       throw new CliException("--bootstrap-server is required for '" + command
           + "' (start a broker with 'kcp sandbox' and pass the bootstrap.servers it prints)");

@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
 final class LagServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Verbosity verbosity;
+  @Mixin ClientOptions client;
 
   @Option(names = {"-b", "--bootstrap-server"}, paramLabel = "HOST:PORT",
       description = "Kafka bootstrap servers (required).")
@@ -100,6 +101,9 @@ final class LagServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if ((bootstrapServer == null || bootstrapServer.isBlank()) && client.bootstrapServers().isPresent()) {
+      bootstrapServer = client.bootstrapServers().get();
+    }
     if (bootstrapServer == null || bootstrapServer.isBlank()) {
       throw new CliException("--bootstrap-server is required for 'kcp lag serve'"
           + " (start a broker with 'kcp sandbox' and pass the bootstrap.servers it prints)");
@@ -129,7 +133,8 @@ final class LagServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     CountDownLatch done = new CountDownLatch(1);
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    try (ConsumerLag source = ConsumerLag.builder().bootstrapServers(bootstrapServer.strip()).timeout(timeout)
+    try (ConsumerLag source = ConsumerLag.builder().properties(client.properties())
+            .bootstrapServers(bootstrapServer.strip()).timeout(timeout)
             .timeLag(LagOptions.timeLagMode(timeLag, noTimeLag)).build();
         PrometheusEndpoint metrics = PrometheusEndpoint.detached()) {
       LagServer.Builder builder = LagServer.builder(source).groups(groups).bind(bind).port(port)

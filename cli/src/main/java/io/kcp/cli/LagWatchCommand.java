@@ -42,6 +42,7 @@ final class LagWatchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Verbosity verbosity;
   @Mixin LagOptions lag;
+  @Mixin ClientOptions client;
 
   @Option(names = "--interval", defaultValue = "5s", converter = DurationConverter.class,
       description = "Time between observations. Default: ${DEFAULT-VALUE}.")
@@ -103,12 +104,12 @@ final class LagWatchCommand implements Callable<Integer> {
       throw new CliException("--cluster-name must not be blank");
     }
     Snapshots.check(snapshot);
-    String bootstrap = lag.bootstrap("kcp lag watch");
+    String bootstrap = lag.bootstrap("kcp lag watch", client);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean live = System.console() != null && !json;
     try (PrometheusEndpoint prometheus = PrometheusEndpoint.start(bind, prometheusPort, err);
-        ConsumerLag source = lag.open(bootstrap);
+        ConsumerLag source = lag.open(bootstrap, client);
         LagMonitor monitor = monitor(source, prometheus)) {
       Map<String, Long> previous = new HashMap<>();
       Deque<LagServer.Point> history = new ArrayDeque<>();

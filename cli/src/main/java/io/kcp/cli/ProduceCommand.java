@@ -23,6 +23,7 @@ final class ProduceCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Verbosity verbosity;
   @Mixin BrokerOption broker;
+  @Mixin ClientOptions client;
 
   @Option(names = "--topic", required = true, description = "Topic to produce to (created if missing).")
   String topic;
@@ -46,8 +47,9 @@ final class ProduceCommand implements Callable<Integer> {
     Checks.positive("--keys", keys);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (BrokerOption.Broker b = broker.open(err)) {
-      WorkloadResult result = produce(b.bootstrapServers(), topic, partitions, records, keys, traceparent, err);
+    client.properties(); // a bad --command-config or --command-property fails before a broker starts
+    try (BrokerOption.Broker b = broker.open(err, client)) {
+      WorkloadResult result = produce(b.clientConfig(), topic, partitions, records, keys, traceparent, err);
       out.printf(
           "produced %,d records over %,d keys to %s (%d partitions) in %.2f s: %,.0f records/s%n",
           result.records(), keys, topic, partitions, result.duration().toMillis() / 1e3,
@@ -62,10 +64,11 @@ final class ProduceCommand implements Callable<Integer> {
 
   /** Produces the workload with progress on {@code err}; shared by {@code produce} and {@code tour}. */
   static WorkloadResult produce(
-      String bootstrap, String topic, int partitions, long records, int keys, boolean traceparent,
-      PrintWriter err) {
+      java.util.Map<String, Object> clientConfig, String topic, int partitions, long records, int keys,
+      boolean traceparent, PrintWriter err) {
     long[] lastAcked = {-1};
-    return Workload.builder(bootstrap, topic)
+    return Workload.builder(String.valueOf(clientConfig.get("bootstrap.servers")), topic)
+        .clientProperties(clientConfig)
         .partitions(partitions)
         .records(records)
         .keys(keys)

@@ -37,6 +37,7 @@ final class TourCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Verbosity verbosity;
   @Mixin BrokerOption broker;
+  @Mixin ClientOptions client;
 
   @Option(names = "--topic", defaultValue = "kcp-tour", description = "Topic to use. Default: ${DEFAULT-VALUE}.")
   String topic;
@@ -74,12 +75,13 @@ final class TourCommand implements Callable<Integer> {
       throw new CliException("--audit " + keepAudit + " exists already: name a new file"
           + " (an old run's lines would count as another consumer run)");
     }
-    try (BrokerOption.Broker b = broker.open(err)) {
+    java.util.Map<String, String> consumerProperties = client.consumerProperties(); // bad settings fail first
+    try (BrokerOption.Broker b = broker.open(err, client)) {
       step(err, 1, "broker: bootstrap.servers=" + b.bootstrapServers());
 
       step(err, 2, String.format("produce %,d records over %,d keys to '%s' (%d partitions)",
           records, keys, topic, partitions));
-      ProduceCommand.produce(b.bootstrapServers(), topic, partitions, records, keys, false, err);
+      ProduceCommand.produce(b.clientConfig(), topic, partitions, records, keys, false, err);
 
       step(err, 3, "read everything back with a single-thread consumer; every handled record is"
           + " written to the audit file " + auditFile);
@@ -87,6 +89,7 @@ final class TourCommand implements Callable<Integer> {
           .bootstrapServers(b.bootstrapServers())
           .groupId("kcp-tour-" + Long.toHexString(System.nanoTime()))
           .topics(topic)
+          .properties(consumerProperties)
           .build();
       long t0 = System.nanoTime();
       try (AuditLog log = AuditLog.open(auditFile)) {
@@ -103,7 +106,7 @@ final class TourCommand implements Callable<Integer> {
       }
 
       step(err, 4, "audit: compare the topic with the audit file");
-      AuditReport report = AuditReport.of(b.bootstrapServers(), topic, List.of(auditFile));
+      AuditReport report = AuditReport.of(b.clientConfig(), topic, List.of(auditFile));
       out.println(json ? report.toJson() : report.toText());
       out.flush();
       if (report.lost() > 0) {
