@@ -103,7 +103,7 @@ final class LagOptions {
         }
       } catch (LagException e) {
         lag.close();
-        throw new CliException(e.getMessage(), e);
+        throw new CliException("--topic " + topic + ": " + e.getMessage(), e);
       }
     }
     return lag;
