@@ -45,15 +45,31 @@ public final class Kcp implements Runnable {
 
   /** Runs kcp and exits the JVM with its exit code. */
   public static void main(String[] args) {
+    boolean verbose = false;
     for (String a : args) {
       if (a.equals("-v") || a.equals("--verbose")) {
-        // before any logger exists: system properties win over simplelogger.properties
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
-        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "info");
+        verbose = true;
       }
+    }
+    // before any logger exists: system properties win over simplelogger.properties
+    if (verbose) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "info");
+    }
+    for (String logger : ONE_LINE_LOGGERS) {
+      // what kcp's own one-line error says already; with --verbose they are shown as well
+      System.setProperty("org.slf4j.simpleLogger.log." + logger, verbose ? "info" : "off");
     }
     System.exit(run(args));
   }
+
+  /**
+   * Loggers whose lines repeat kcp's one-line error: the engine's failure (kcp prints it as its
+   * error), and the client's refused connection (a failed SASL login or TLS handshake, which the
+   * engine's failure names with the user, mechanism or truststore).
+   */
+  static final java.util.List<String> ONE_LINE_LOGGERS =
+      java.util.List.of("io.kcp.core.spi.EngineLifecycle", "org.apache.kafka.clients.NetworkClient");
 
   /** Runs kcp and returns its exit code (tests call this). */
   public static int run(String... args) {

@@ -2,6 +2,7 @@ package io.kcp.partition.internal;
 
 import io.kcp.core.ConsumerEngine;
 import io.kcp.core.EngineMetrics;
+import io.kcp.core.ClusterAccessException;
 import io.kcp.core.EngineStartException;
 import io.kcp.core.EngineState;
 import io.kcp.core.InstanceIdConflictException;
@@ -110,7 +111,8 @@ public final class PartitionEngine implements PartitionStrategyEngine {
         anyDown = true;
         allRunning = false;
         Throwable cause = slot.failure().orElse(null);
-        if (cause instanceof EngineStartException || cause instanceof InstanceIdConflictException) {
+        if (cause instanceof EngineStartException || cause instanceof InstanceIdConflictException
+            || cause instanceof ClusterAccessException) { // the same settings fail the same way
           lastFailure.set(cause);
           failAll();
           return false;
