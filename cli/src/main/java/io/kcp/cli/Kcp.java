@@ -1,5 +1,6 @@
 package io.kcp.cli;
 
+import io.kcp.core.Secrets;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -88,7 +89,8 @@ public final class Kcp implements Runnable {
   private static int onBadUsage(ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
     PrintWriter err = cmd.getErr();
-    err.println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+    err.println(cmd.getCommandSpec().qualifiedName() + ": "
+        + Secrets.scrub(String.valueOf(e.getMessage()), secretArguments(java.util.Arrays.asList(args))));
     CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
     err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
     err.flush();
@@ -98,14 +100,36 @@ public final class Kcp implements Runnable {
   private static int onFailure(Exception e, CommandLine cmd, ParseResult parsed) {
     PrintWriter err = cmd.getErr();
     boolean verbose = Verbosity.isVerbose(parsed);
-    err.println(cmd.getCommandSpec().qualifiedName() + ": " + Errors.describe(e));
+    java.util.Map<String, String> secrets = secretArguments(parsed.originalArgs());
+    err.println(cmd.getCommandSpec().qualifiedName() + ": " + Secrets.scrub(Errors.describe(e), secrets));
     if (verbose) {
-      e.printStackTrace(err);
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      err.print(Secrets.scrub(trace.toString(), secrets)); // a client's message may quote a setting
     } else if (!Errors.selfExplaining(e)) {
       err.println("(run again with --verbose for the stack trace)");
     }
     err.flush();
     return EXIT_FAILURE;
+  }
+
+  /**
+   * The secret {@code KEY=VALUE} arguments of a command line ({@code -p sasl.jaas.config=...}):
+   * their values are taken out of anything kcp prints about a failure.
+   */
+  static java.util.Map<String, String> secretArguments(java.util.List<String> args) {
+    java.util.Map<String, String> secrets = new java.util.LinkedHashMap<>();
+    for (String a : args) {
+      String kv = a == null ? "" : a;
+      if (kv.startsWith("-") && kv.indexOf('=') > 0) {
+        kv = kv.substring(kv.indexOf('=') + 1); // --consumer-property=KEY=VALUE
+      }
+      int eq = kv.indexOf('=');
+      if (eq > 0 && Secrets.isSecret(kv.substring(0, eq).strip())) {
+        secrets.put(kv.substring(0, eq).strip(), kv.substring(eq + 1));
+      }
+    }
+    return secrets;
   }
 
   /** Prints the version of the kcp jar. */

@@ -370,4 +370,29 @@ class SecuredErrorsTest {
     assertNoSecret(err);
     assertThat(committed(group, false)).isEmpty();
   }
+
+  /**
+   * {@code --verbose} turns the clients' INFO logs on, which print their whole configuration: Kafka
+   * masks every PASSWORD-typed value itself ({@code sasl.jaas.config}, the store passwords), and
+   * kcp's stack trace is scrubbed of the secret {@code -p} values.
+   */
+  @Test
+  void verboseShowsTheClientConfigurationWithEverySecretHidden() throws Exception {
+    String group = "cli-verbose";
+    List<String> args = new ArrayList<>(List.of("consume", "--verbose", "-b", kafka.bootstrapServers(), "--topic",
+        TOPIC, "--group", group, "--strategy", "worker"));
+    config(Case.WRONG_PASSWORD, group).forEach((k, v) -> args.addAll(List.of("-p", k + "=" + v)));
+    Process p = KcpProcess.start(dir, "consume-verbose", args);
+    assertThat(p.waitFor(BOUND.toSeconds() + 30, TimeUnit.SECONDS)).isTrue();
+    String out = Files.readString(dir.resolve("consume-verbose.out"));
+    String err = Files.readString(dir.resolve("consume-verbose.err"));
+    assertThat(p.exitValue()).as(err).isEqualTo(1);
+    assertThat(err).contains("ConsumerConfig values:", "sasl.jaas.config = [hidden]",
+        "ssl.truststore.password = [hidden]", "sasl.mechanism = SCRAM-SHA-512")
+        .contains("kcp consume: the consumer failed: Kafka at " + kafka.bootstrapServers()
+            + " refused the SASL login of user 'alice' with mechanism SCRAM-SHA-512")
+        .contains("ClusterAccessException"); // the stack trace, with --verbose
+    assertNoSecret(out);
+    assertNoSecret(err);
+  }
 }
