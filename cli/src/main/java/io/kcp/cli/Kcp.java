@@ -66,11 +66,14 @@ public final class Kcp implements Runnable {
 
   /**
    * Loggers whose lines repeat kcp's one-line error: the engine's failure (kcp prints it as its
-   * error), and the client's refused connection (a failed SASL login or TLS handshake, which the
-   * engine's failure names with the user, mechanism or truststore).
+   * error), the client's refused connection (a failed SASL login or TLS handshake, which the
+   * engine's failure names with the user, mechanism or truststore), and the client's stack trace
+   * for a truststore or keystore file it cannot read (kcp's error names the file).
    */
-  static final java.util.List<String> ONE_LINE_LOGGERS =
-      java.util.List.of("io.kcp.core.spi.EngineLifecycle", "org.apache.kafka.clients.NetworkClient");
+  static final java.util.List<String> ONE_LINE_LOGGERS = java.util.List.of(
+      io.kcp.core.spi.EngineLifecycle.FAILURE_LOGGER,
+      "org.apache.kafka.clients.NetworkClient",
+      "org.apache.kafka.common.security.ssl.DefaultSslEngineFactory");
 
   /** Runs kcp and returns its exit code (tests call this). */
   public static int run(String... args) {

@@ -4,6 +4,7 @@ import io.kcp.core.ConsumerEngine;
 import io.kcp.core.EngineMetrics;
 import io.kcp.core.ClusterAccessException;
 import io.kcp.core.EngineStartException;
+import io.kcp.core.spi.EngineLifecycle;
 import io.kcp.core.EngineState;
 import io.kcp.core.InstanceIdConflictException;
 import io.kcp.core.spi.NanoClock;
@@ -176,7 +177,7 @@ public final class PartitionEngine implements PartitionStrategyEngine {
   private void failAll() {
     state.set(EngineState.FAILED);
     closeSlots(Duration.ofSeconds(30));
-    LOG.error("{}: failed: {}", name, lastFailure.get() == null ? "?" : lastFailure.get().getMessage());
+    LoggerFactory.getLogger(EngineLifecycle.FAILURE_LOGGER).error("{}: failed: {}", name, lastFailure.get() == null ? "?" : lastFailure.get().getMessage());
   }
 
   @Override
