@@ -292,9 +292,9 @@ public final class LagServer implements AutoCloseable {
      * The client settings the monitor reads the cluster with, for {@code /v3/kafka/{cluster}}'s
      * {@code client-profile} only: {@code tls} and {@code sasl} are filled from {@code
      * security.protocol}, {@code sasl.mechanism}, the user in {@code sasl.jaas.config}, the
-     * truststore and keystore locations. Secret values are redacted here, before the server keeps
-     * them, so no endpoint can show one; the settings do not change how lag is read (give those to
-     * the {@link ConsumerLag}). Default none: {@code tls} and {@code sasl} are {@code null}.
+     * truststore and keystore locations. Secret values are redacted when the server is built, before
+     * it keeps them, so no endpoint can show one; the settings do not change how lag is read (give
+     * those to the {@link ConsumerLag}). Default none: {@code tls} and {@code sasl} are {@code null}.
      */
     public Builder clientProperties(Map<String, ?> clientProperties) {
       requireNonNull(clientProperties, "clientProperties");
