@@ -324,7 +324,8 @@ final class ConsumeCommand implements Callable<Integer> {
         summarize(engine, out, t0);
         if (engine.state() == EngineState.FAILED) {
           throw new CliException("the consumer failed: "
-              + engine.failure().map(Errors::describe).orElse("unknown reason"));
+              + engine.failure().map(Errors::describe).orElse("unknown reason"),
+              engine.failure().orElse(null)); // the cause: its stack trace with --verbose
         }
       }
     }
@@ -522,7 +523,7 @@ final class ConsumeCommand implements Callable<Integer> {
       throws InterruptedException {
     long deadline = duration == null ? Long.MAX_VALUE : t0 + duration.toNanos();
     long idleNanos = untilIdle == null ? Long.MAX_VALUE : untilIdle.toNanos();
-    try (GroupLag lag = new GroupLag(bootstrap, group, topic, strategy == Strategy.share)) {
+    try (GroupLag lag = new GroupLag(bootstrap, group, topic, strategy == Strategy.share, consumerProperties)) {
       long lastHandled = 0;
       long lastPrint = t0;
       long printedHandled = 0;

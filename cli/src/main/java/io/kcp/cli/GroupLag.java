@@ -21,14 +21,26 @@ final class GroupLag implements AutoCloseable {
   private final boolean share;
 
   GroupLag(String bootstrapServers, String group, String topic) {
-    this(bootstrapServers, group, topic, false);
+    this(bootstrapServers, group, topic, false, java.util.Map.of());
   }
 
-  /** With {@code share}, the group is read as a share group once it is listed as one. */
-  GroupLag(String bootstrapServers, String group, String topic, boolean share) {
+  /**
+   * With {@code share}, the group is read as a share group once it is listed as one. {@code
+   * consumerProperties} are the consumer's: those an Admin client knows (the security settings)
+   * are passed on, so the lag is read as the consumer's own user — an Admin speaking PLAINTEXT to a
+   * TLS port would read the handshake as a message size and run out of heap.
+   */
+  GroupLag(String bootstrapServers, String group, String topic, boolean share,
+      java.util.Map<String, String> consumerProperties) {
     this.share = share;
-    this.lag = ConsumerLag.builder().bootstrapServers(bootstrapServers)
-        .property("client.id", "kcp-consume-lag").timeout(CALL_TIMEOUT).timeLag(false).build();
+    ConsumerLag.Builder b = ConsumerLag.builder().bootstrapServers(bootstrapServers);
+    consumerProperties.forEach((k, v) -> {
+      if (org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(k)
+          && !k.equals("client.id") && !k.equals("bootstrap.servers")) {
+        b.property(k, v);
+      }
+    });
+    this.lag = b.property("client.id", "kcp-consume-lag").timeout(CALL_TIMEOUT).timeLag(false).build();
     this.group = group;
     this.topic = topic;
   }
