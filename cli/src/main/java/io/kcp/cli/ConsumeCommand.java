@@ -325,7 +325,8 @@ final class ConsumeCommand implements Callable<Integer> {
         summarize(engine, out, t0);
         if (engine.state() == EngineState.FAILED) {
           throw new CliException("the consumer failed: "
-              + engine.failure().map(Errors::describe).orElse("unknown reason"));
+              + engine.failure().map(Errors::describe).orElse("unknown reason"),
+              engine.failure().orElse(null)); // the cause: its stack trace with --verbose
         }
       }
     }

@@ -29,6 +29,31 @@ final class Errors {
     if (message == null || message.isBlank()) {
       return t.getClass().getSimpleName();
     }
+    if (t instanceof org.apache.kafka.common.KafkaException && t.getCause() != null) {
+      // "Failed to construct kafka consumer" alone does not say why: add the causes' messages
+      message += causes(t);
+    }
     return message.strip().replace('\n', ' ');
+  }
+
+  /** ": message: message" of the causes of a client's wrapper exception, each said once. */
+  private static String causes(Throwable t) {
+    StringBuilder b = new StringBuilder();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    seen.add(String.valueOf(t.getMessage()).strip());
+    int depth = 0;
+    for (Throwable c = t.getCause(); c != null && c != t && depth++ < 8; c = c.getCause()) {
+      // a wrapper's message may be its cause's toString(): "org.apache...KafkaException: text"
+      String m = c.getMessage() == null ? "" : c.getMessage().strip().replaceFirst("^[\\w.$]+(Exception|Error): ", "");
+      if (m.isEmpty() || !seen.add(m) || b.indexOf(m) >= 0) {
+        continue;
+      }
+      b.append(": ");
+      if (!(c instanceof org.apache.kafka.common.KafkaException)) {
+        b.append(c.getClass().getSimpleName()).append(' ');
+      }
+      b.append(m);
+    }
+    return b.toString();
   }
 }

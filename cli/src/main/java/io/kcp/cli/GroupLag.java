@@ -24,10 +24,21 @@ final class GroupLag implements AutoCloseable {
     this(clientConfig, group, topic, false);
   }
 
-  /** With {@code share}, the group is read as a share group once it is listed as one. */
+  /**
+   * With {@code share}, the group is read as a share group once it is listed as one. {@code
+   * clientConfig} is the user's client settings with the cluster: those an Admin client knows (the
+   * security settings, timeouts) are passed on, so the lag is read as the consumer's own user — an
+   * Admin speaking PLAINTEXT to a TLS port would read the handshake as a message size and run out
+   * of heap; kcp's client id only when the user set none.
+   */
   GroupLag(java.util.Map<String, Object> clientConfig, String group, String topic, boolean share) {
     this.share = share;
-    java.util.Map<String, Object> config = new java.util.LinkedHashMap<>(clientConfig);
+    java.util.Map<String, Object> config = new java.util.LinkedHashMap<>();
+    clientConfig.forEach((k, v) -> {
+      if (org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(k)) {
+        config.put(k, v);
+      }
+    });
     config.putIfAbsent("client.id", "kcp-consume-lag");
     this.lag = ConsumerLag.builder().properties(config).timeout(CALL_TIMEOUT).timeLag(false).build();
     this.group = group;

@@ -1,5 +1,6 @@
 package io.kcp.cli;
 
+import io.kcp.core.Secrets;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,15 +46,34 @@ public final class Kcp implements Runnable {
 
   /** Runs kcp and exits the JVM with its exit code. */
   public static void main(String[] args) {
+    boolean verbose = false;
     for (String a : args) {
       if (a.equals("-v") || a.equals("--verbose")) {
-        // before any logger exists: system properties win over simplelogger.properties
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
-        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "info");
+        verbose = true;
       }
+    }
+    // before any logger exists: system properties win over simplelogger.properties
+    if (verbose) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "info");
+    }
+    for (String logger : ONE_LINE_LOGGERS) {
+      // what kcp's own one-line error says already; with --verbose they are shown as well
+      System.setProperty("org.slf4j.simpleLogger.log." + logger, verbose ? "info" : "off");
     }
     System.exit(run(args));
   }
+
+  /**
+   * Loggers whose lines repeat kcp's one-line error: the engine's failure (kcp prints it as its
+   * error), the client's refused connection (a failed SASL login or TLS handshake, which the
+   * engine's failure names with the user, mechanism or truststore), and the client's stack trace
+   * for a truststore or keystore file it cannot read (kcp's error names the file).
+   */
+  static final java.util.List<String> ONE_LINE_LOGGERS = java.util.List.of(
+      io.kcp.core.spi.EngineLifecycle.FAILURE_LOGGER,
+      "org.apache.kafka.clients.NetworkClient",
+      "org.apache.kafka.common.security.ssl.DefaultSslEngineFactory");
 
   /** Runs kcp and returns its exit code (tests call this). */
   public static int run(String... args) {
@@ -72,7 +92,8 @@ public final class Kcp implements Runnable {
   private static int onBadUsage(ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
     PrintWriter err = cmd.getErr();
-    err.println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+    err.println(cmd.getCommandSpec().qualifiedName() + ": "
+        + Secrets.scrub(String.valueOf(e.getMessage()), secretArguments(java.util.Arrays.asList(args))));
     CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
     err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
     err.flush();
@@ -82,14 +103,36 @@ public final class Kcp implements Runnable {
   private static int onFailure(Exception e, CommandLine cmd, ParseResult parsed) {
     PrintWriter err = cmd.getErr();
     boolean verbose = Verbosity.isVerbose(parsed);
-    err.println(cmd.getCommandSpec().qualifiedName() + ": " + Errors.describe(e));
+    java.util.Map<String, String> secrets = secretArguments(parsed.originalArgs());
+    err.println(cmd.getCommandSpec().qualifiedName() + ": " + Secrets.scrub(Errors.describe(e), secrets));
     if (verbose) {
-      e.printStackTrace(err);
+      java.io.StringWriter trace = new java.io.StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      err.print(Secrets.scrub(trace.toString(), secrets)); // a client's message may quote a setting
     } else if (!Errors.selfExplaining(e)) {
       err.println("(run again with --verbose for the stack trace)");
     }
     err.flush();
     return EXIT_FAILURE;
+  }
+
+  /**
+   * The secret {@code KEY=VALUE} arguments of a command line ({@code -p sasl.jaas.config=...}):
+   * their values are taken out of anything kcp prints about a failure.
+   */
+  static java.util.Map<String, String> secretArguments(java.util.List<String> args) {
+    java.util.Map<String, String> secrets = new java.util.LinkedHashMap<>();
+    for (String a : args) {
+      String kv = a == null ? "" : a;
+      if (kv.startsWith("-") && kv.indexOf('=') > 0) {
+        kv = kv.substring(kv.indexOf('=') + 1); // --consumer-property=KEY=VALUE
+      }
+      int eq = kv.indexOf('=');
+      if (eq > 0 && Secrets.isSecret(kv.substring(0, eq).strip())) {
+        secrets.put(kv.substring(0, eq).strip(), kv.substring(eq + 1));
+      }
+    }
+    return secrets;
   }
 
   /** Prints the version of the kcp jar. */

@@ -9,7 +9,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,8 +30,9 @@ import org.apache.kafka.common.config.ConfigDef;
  * true} is an error) and {@code auto.offset.reset} defaults to {@code earliest} (a new group reads
  * a topic from its start, so nothing produced before the first poll is skipped).
  *
- * <p>Secret values ({@code sasl.jaas.config}, any key ending in {@code .password} or {@code .key},
- * containing {@code password} or {@code secret}, or typed {@code PASSWORD} by Kafka) are shown as
+ * <p>Secret values (as {@link Secrets#isSecret} decides: {@code sasl.jaas.config}, any key
+ * containing {@code password}, {@code secret} or {@code user.info}, ending in {@code .key}, or
+ * typed {@code PASSWORD} by Kafka) are shown as
  * {@value #REDACTED} by {@link #toString()} and {@link #redactedProperties()}, and never appear in
  * an {@link InvalidSettingsException}. {@link #toConsumerConfig()} and {@link #properties()} hold
  * them in clear text, as the consumer needs them: do not log those.
@@ -43,7 +43,7 @@ public final class ConsumerSettings {
   public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(100);
 
   /** What a secret value is replaced with wherever settings are printed. */
-  public static final String REDACTED = "[redacted]";
+  public static final String REDACTED = Secrets.REDACTED;
 
   /** Kafka's limit on a topic name's length. */
   static final int MAX_TOPIC_NAME_LENGTH = 249;
@@ -141,9 +141,7 @@ public final class ConsumerSettings {
 
   /** The pass-through properties with every secret value replaced by {@value #REDACTED}. */
   public Map<String, String> redactedProperties() {
-    Map<String, String> redacted = new TreeMap<>();
-    properties.forEach((key, value) -> redacted.put(key, isSecret(key) ? REDACTED : value));
-    return Collections.unmodifiableMap(redacted);
+    return Secrets.redact(properties);
   }
 
   /**
@@ -171,22 +169,11 @@ public final class ConsumerSettings {
   }
 
   /**
-   * Whether the value of the consumer property {@code key} is a secret that must never be printed:
-   * {@code sasl.jaas.config}, keys ending in {@code .password} or {@code .key}, keys containing
-   * {@code password} or {@code secret} (ignoring case), and keys Kafka types as {@code PASSWORD}
-   * (for example {@code ssl.truststore.certificates}).
+   * Whether the value of the consumer property {@code key} is a secret that must never be printed;
+   * the same as {@link Secrets#isSecret}.
    */
   public static boolean isSecret(String key) {
-    String lower = key.toLowerCase(Locale.ROOT);
-    if (lower.equals("sasl.jaas.config")
-        || lower.endsWith(".password")
-        || lower.endsWith(".key")
-        || lower.contains("password")
-        || lower.contains("secret")) {
-      return true;
-    }
-    ConfigDef.ConfigKey configKey = CONSUMER_CONFIG_KEYS.get(key);
-    return configKey != null && configKey.type == ConfigDef.Type.PASSWORD;
+    return Secrets.isSecret(key);
   }
 
   /** Equal when every setting and pass-through property is equal. */

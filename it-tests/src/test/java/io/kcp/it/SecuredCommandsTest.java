@@ -153,9 +153,8 @@ class SecuredCommandsTest {
     assertThat(ok.exitCode()).as(ok.err()).isZero();
     assertThat(LagServe.JSON.readTree(ok.out().strip()).get("records_handled").asLong()).isEqualTo(200);
 
-    // the worker and single-thread engines end FAILED on the refusal; (on this branch the partition
-    // strategy's supervisor still restarts its consumers on it: the error-handling work ends that)
-    for (String strategy : new String[] {"worker", "single"}) {
+    // every strategy's engine ends FAILED on the refusal, having handled nothing
+    for (String strategy : new String[] {"partition", "worker", "single"}) {
       Path audit = dir.resolve(strategy + "-b.tsv");
       Cli.Result consumeB = Cli.run("consume", "--command-config", config, "--topic", b, "--group", group,
           "--strategy", strategy, "--duration", "60s", "--json", "--audit", audit.toString());

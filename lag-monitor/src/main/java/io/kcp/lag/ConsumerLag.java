@@ -71,7 +71,7 @@ public final class ConsumerLag implements AutoCloseable {
     this.probe = b.timeLag == TimeLagMode.PROBE && bootstrap != null ? new TimeLagProbe(b.properties, timeout) : null;
     this.interpolation = b.timeLag == TimeLagMode.INTERPOLATE
         ? new TimeLagInterpolation(TimeLagInterpolation.DEFAULT_POINTS) : null;
-    this.reader = new AdminLagReader(admin, bootstrap == null ? "the cluster" : bootstrap, timeout);
+    this.reader = new AdminLagReader(admin, bootstrap == null ? "the cluster" : bootstrap, timeout, b.properties);
   }
 
   /**

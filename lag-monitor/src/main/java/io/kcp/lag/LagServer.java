@@ -127,7 +127,7 @@ public final class LagServer implements AutoCloseable {
             .minimumComplete(minimum).clusterName(b.clusterName).openTelemetry(otel).build(),
         source::snapshots, window, b.history, System::currentTimeMillis);
     this.http = LagHttp.start(b.bind, b.port, board,
-        new LagHttp.Settings(b.clusterName, b.servers, b.interval.toMillis()), b.routes);
+        new LagHttp.Settings(b.clusterName, b.servers, b.interval.toMillis(), b.clientProperties), b.routes);
     this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "kcp-lag-server-sampler");
       t.setDaemon(true);
@@ -222,6 +222,7 @@ public final class LagServer implements AutoCloseable {
     private int port = DEFAULT_PORT;
     private String clusterName = DEFAULT_CLUSTER_NAME;
     private List<String> servers = List.of();
+    private Map<String, String> clientProperties = Map.of();
     private Duration interval = DEFAULT_INTERVAL;
     private int windowSize = LagMonitor.DEFAULT_WINDOW_SIZE;
     private long allowedLag;
@@ -284,6 +285,26 @@ public final class LagServer implements AutoCloseable {
       requireNonNull(bootstrapServers, "bootstrapServers");
       this.servers = java.util.Arrays.stream(bootstrapServers.split(","))
           .map(String::strip).filter(s -> !s.isEmpty()).toList();
+      return this;
+    }
+
+    /**
+     * The client settings the monitor reads the cluster with, for {@code /v3/kafka/{cluster}}'s
+     * {@code client-profile} only: {@code tls} and {@code sasl} are filled from {@code
+     * security.protocol}, {@code sasl.mechanism}, the user in {@code sasl.jaas.config}, the
+     * truststore and keystore locations. Secret values are redacted when the server is built, before
+     * it keeps them, so no endpoint can show one; the settings do not change how lag is read (give
+     * those to the {@link ConsumerLag}). Default none: {@code tls} and {@code sasl} are {@code null}.
+     */
+    public Builder clientProperties(Map<String, ?> clientProperties) {
+      requireNonNull(clientProperties, "clientProperties");
+      Map<String, String> copy = new java.util.TreeMap<>();
+      clientProperties.forEach((k, v) -> {
+        if (k != null && v != null) {
+          copy.put(k, String.valueOf(v));
+        }
+      });
+      this.clientProperties = copy;
       return this;
     }
 

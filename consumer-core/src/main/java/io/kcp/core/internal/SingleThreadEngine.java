@@ -9,7 +9,7 @@ import io.kcp.core.OffsetLedger;
 import io.kcp.core.spi.ClientMetrics;
 import io.kcp.core.spi.Committer;
 import io.kcp.core.spi.EngineLifecycle;
-import io.kcp.core.spi.Fencing;
+import io.kcp.core.spi.Failures;
 import io.kcp.core.spi.Listeners;
 import io.kcp.core.spi.NanoClock;
 import io.kcp.core.spi.PollLoopEngine;
@@ -136,7 +136,7 @@ public final class SingleThreadEngine extends PollLoopEngine {
     } catch (WakeupException e) {
       // close() woke us inside a commit or rebalance: fall through to the final commit
     } catch (Throwable e) {
-      life.fail(Fencing.explain(e, spec));
+      life.fail(Failures.explain(e, spec));
     } finally {
       finish(c);
     }
@@ -360,7 +360,7 @@ public final class SingleThreadEngine extends PollLoopEngine {
     try {
       committer.commitAllSync(c, life.closeTimeout());
     } catch (Throwable e) {
-      life.fail(Fencing.explain(e, spec));
+      life.fail(Failures.explain(e, spec));
     } finally {
       closingConsumer = true;
       try {
@@ -406,7 +406,7 @@ public final class SingleThreadEngine extends PollLoopEngine {
         try {
           committer.commitSync(consumer, offsets, life.closeTimeout());
         } catch (Throwable e) {
-          life.fail(Fencing.explain(e, spec));
+          life.fail(Failures.explain(e, spec));
         }
       }
       Listeners.revoked(listener, partitions, Duration.ofNanos(clock.nanoTime() - started), spec.name());

@@ -27,7 +27,14 @@ public final class EngineLifecycle {
    */
   public static final Duration CLOSE_WAIT_SLACK = Duration.ofSeconds(5);
 
+  /**
+   * The logger every engine's failure is logged to, once, at ERROR: one name, so that an
+   * application that reports {@code failure()} itself (as {@code kcp} does) can turn just this off.
+   */
+  public static final String FAILURE_LOGGER = "io.kcp.engine.failed";
+
   private static final Logger LOG = LoggerFactory.getLogger(EngineLifecycle.class);
+  private static final Logger FAILED = LoggerFactory.getLogger(FAILURE_LOGGER);
 
   private final String name;
   private final AtomicReference<EngineState> state = new AtomicReference<>(EngineState.NEW);
@@ -69,7 +76,7 @@ public final class EngineLifecycle {
    */
   public void fail(Throwable e) {
     if (failure.compareAndSet(null, e)) {
-      LOG.error("{}: {}", name, e.getMessage());
+      FAILED.error("{}: {}", name, e.getMessage());
     }
     state.set(EngineState.FAILED);
   }

@@ -37,9 +37,10 @@ public abstract class PollLoopEngine implements PollLoop {
       consumer = consumerFactory.create(spec.config().consumerConfig(spec.index()));
       beforePolling();
     } catch (RuntimeException e) {
-      life.fail(e);
+      Throwable explained = Failures.explain(e, spec);
+      life.fail(explained);
       life.stopped();
-      throw e;
+      throw explained instanceof RuntimeException r ? r : e;
     }
     Thread thread = new Thread(this::pollLoop, pollThreadName());
     life.pollThread(thread);

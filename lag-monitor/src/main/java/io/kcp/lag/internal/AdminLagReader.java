@@ -61,10 +61,21 @@ public final class AdminLagReader {
   private final String cluster;
   private final Duration timeout;
 
+  private final Map<String, ?> clientConfig;
+
   public AdminLagReader(Admin admin, String cluster, Duration timeout) {
+    this(admin, cluster, timeout, Map.of());
+  }
+
+  /**
+   * A reader whose errors explain a refused login, TLS handshake or ACL from {@code clientConfig}
+   * (the Admin's settings: mechanism, user, truststore; never a secret).
+   */
+  public AdminLagReader(Admin admin, String cluster, Duration timeout, Map<String, ?> clientConfig) {
     this.admin = admin;
     this.cluster = cluster;
     this.timeout = timeout;
+    this.clientConfig = Map.copyOf(clientConfig);
   }
 
   public LagSnapshot read(String group) {
@@ -94,7 +105,7 @@ public final class AdminLagReader {
     if (!topics.isEmpty()) {
       Map<String, TopicDescription> described;
       try {
-        described = get(admin.describeTopics(topics).allTopicNames(), group);
+        described = get(admin.describeTopics(topics).allTopicNames(), group, topics);
       } catch (UnknownTopicOrPartitionException e) {
         throw new LagException("no such topic among " + new java.util.TreeSet<>(topics) + " on " + cluster, e);
       }
@@ -314,10 +325,15 @@ public final class AdminLagReader {
   }
 
   private <T> T get(KafkaFuture<T> future, String group) {
+    return get(future, group, Set.of());
+  }
+
+  /** The future's value; a refused call names {@code topics} when the client does not say which. */
+  private <T> T get(KafkaFuture<T> future, String group, Set<String> topics) {
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw failure(e, group);
+      throw failure(e, group, topics);
     } catch (TimeoutException e) {
       throw unreachable(e);
     } catch (InterruptedException e) {
@@ -328,6 +344,10 @@ public final class AdminLagReader {
 
   /** The one-line exception the user reads for a failed call. */
   private RuntimeException failure(ExecutionException e, String group) {
+    return failure(e, group, Set.of());
+  }
+
+  private RuntimeException failure(ExecutionException e, String group, Set<String> topics) {
     Throwable cause = e.getCause();
     if (cause instanceof GroupIdNotFoundException) {
       return unknownGroup(group);
@@ -337,6 +357,10 @@ public final class AdminLagReader {
     }
     if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
       return unreachable(cause);
+    }
+    Optional<String> refused = ClientSecurity.refusal(cause, clientConfig, cluster, topics);
+    if (refused.isPresent()) {
+      return new LagException(refused.get(), cause);
     }
     return new LagException("reading lag from " + cluster + " failed: " + cause.getMessage(), cause);
   }

@@ -2,7 +2,9 @@ package io.kcp.partition.internal;
 
 import io.kcp.core.ConsumerEngine;
 import io.kcp.core.EngineMetrics;
+import io.kcp.core.ClusterAccessException;
 import io.kcp.core.EngineStartException;
+import io.kcp.core.spi.EngineLifecycle;
 import io.kcp.core.EngineState;
 import io.kcp.core.InstanceIdConflictException;
 import io.kcp.core.spi.NanoClock;
@@ -110,7 +112,8 @@ public final class PartitionEngine implements PartitionStrategyEngine {
         anyDown = true;
         allRunning = false;
         Throwable cause = slot.failure().orElse(null);
-        if (cause instanceof EngineStartException || cause instanceof InstanceIdConflictException) {
+        if (cause instanceof EngineStartException || cause instanceof InstanceIdConflictException
+            || cause instanceof ClusterAccessException) { // the same settings fail the same way
           lastFailure.set(cause);
           failAll();
           return false;
@@ -174,7 +177,7 @@ public final class PartitionEngine implements PartitionStrategyEngine {
   private void failAll() {
     state.set(EngineState.FAILED);
     closeSlots(Duration.ofSeconds(30));
-    LOG.error("{}: failed: {}", name, lastFailure.get() == null ? "?" : lastFailure.get().getMessage());
+    LoggerFactory.getLogger(EngineLifecycle.FAILURE_LOGGER).error("{}: failed: {}", name, lastFailure.get() == null ? "?" : lastFailure.get().getMessage());
   }
 
   @Override

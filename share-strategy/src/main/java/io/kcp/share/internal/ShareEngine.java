@@ -4,6 +4,7 @@ import io.kcp.core.EngineConfig;
 import io.kcp.core.EngineMetrics;
 import io.kcp.core.EngineState;
 import io.kcp.core.spi.EngineLifecycle;
+import io.kcp.core.spi.Failures;
 import io.kcp.core.spi.NanoClock;
 import io.kcp.core.spi.RecordRunner;
 import io.kcp.core.spi.Workers;
@@ -121,7 +122,8 @@ public final class ShareEngine implements ShareStrategyEngine {
         members.add(new Member(i, factory.create(ShareSettings.consumerConfig(config, i))));
       }
     } catch (RuntimeException e) {
-      life.fail(e);
+      life.fail(Failures.explain(e, ShareSettings.consumerConfig(config, members.size()),
+          config.settings().topics()));
       for (Member m : members) {
         m.consumer.close(Duration.ZERO);
       }
@@ -242,7 +244,8 @@ public final class ShareEngine implements ShareStrategyEngine {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (Throwable e) {
-        life.fail(e);
+        life.fail(Failures.explain(e, ShareSettings.consumerConfig(config, index),
+            config.settings().topics()));
       } finally {
         shutdown(c);
       }

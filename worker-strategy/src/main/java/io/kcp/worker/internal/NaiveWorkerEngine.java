@@ -7,7 +7,7 @@ import io.kcp.core.EngineMetrics;
 import io.kcp.core.EngineState;
 import io.kcp.core.spi.ClientMetrics;
 import io.kcp.core.spi.EngineLifecycle;
-import io.kcp.core.spi.Fencing;
+import io.kcp.core.spi.Failures;
 import io.kcp.core.spi.Listeners;
 import io.kcp.core.spi.PollLoopEngine;
 import io.kcp.core.spi.PollLoopSpec;
@@ -115,7 +115,7 @@ public final class NaiveWorkerEngine extends PollLoopEngine implements WorkerStr
     } catch (WakeupException e) {
       // close() woke us inside a commit
     } catch (Throwable e) {
-      life.fail(Fencing.explain(e, spec));
+      life.fail(Failures.explain(e, spec));
     } finally {
       shutdown(c);
     }

@@ -10,7 +10,7 @@ import io.kcp.core.OffsetLedger;
 import io.kcp.core.spi.ClientMetrics;
 import io.kcp.core.spi.Committer;
 import io.kcp.core.spi.EngineLifecycle;
-import io.kcp.core.spi.Fencing;
+import io.kcp.core.spi.Failures;
 import io.kcp.core.spi.Listeners;
 import io.kcp.core.spi.NanoClock;
 import io.kcp.core.spi.PollLoopEngine;
@@ -195,7 +195,7 @@ public final class WorkerEngine extends PollLoopEngine implements WorkerStrategy
     } catch (WakeupException e) {
       // close() woke us inside a commit or rebalance: fall through to the drain
     } catch (Throwable e) {
-      life.fail(Fencing.explain(e, spec));
+      life.fail(Failures.explain(e, spec));
     } finally {
       shutdown(c);
     }
@@ -665,7 +665,7 @@ public final class WorkerEngine extends PollLoopEngine implements WorkerStrategy
       awaitRunning(c, all, life.closeTimeout());
       committer.commitAllSync(c, remaining(deadline));
     } catch (Throwable e) {
-      life.fail(Fencing.explain(e, spec));
+      life.fail(Failures.explain(e, spec));
     } finally {
       finalCommitDone = true;
       ExecutorService ex = executor;
@@ -737,7 +737,7 @@ public final class WorkerEngine extends PollLoopEngine implements WorkerStrategy
           drained = awaitRunning(consumer, states, config.drainTimeout());
         }
       } catch (Throwable e) {
-        life.fail(Fencing.explain(e, spec));
+        life.fail(Failures.explain(e, spec));
       } finally { // whatever happened, the engine lets go of them
         dropInFlight(revoked);
         offsets = ledger.revoke(revoked);
@@ -747,7 +747,7 @@ public final class WorkerEngine extends PollLoopEngine implements WorkerStrategy
         try {
           committer.commitSync(consumer, offsets, life.closeTimeout());
         } catch (Throwable e) {
-          life.fail(Fencing.explain(e, spec));
+          life.fail(Failures.explain(e, spec));
         }
       }
       Listeners.revoked(listener, revoked, drained, spec.name());

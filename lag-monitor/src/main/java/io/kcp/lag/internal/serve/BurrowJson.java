@@ -71,10 +71,28 @@ final class BurrowJson {
    * {@code GET /v3/kafka/{cluster}}: Burrow's cluster module detail. {@code servers} are the
    * bootstrap servers given; {@code topic-refresh} and {@code offset-refresh} are the sampling
    * interval in whole seconds, rounded up (the monitor reads topics and offsets every round);
-   * {@code client-profile}'s {@code kafka-version} is the version of the Kafka client library, and
-   * {@code client-id}, {@code tls}, {@code sasl} are {@code null}: this server does not know them.
+   * {@code client-profile}'s {@code kafka-version} is the version of the Kafka client library,
+   * {@code client-id} the {@code client.id} given (else {@code null}); {@code tls} is {@code null}
+   * unless {@code security.protocol} is {@code SSL} or {@code SASL_SSL}, then Burrow's TLS profile:
+   * {@code cafile} the truststore, {@code certfile} the keystore (Kafka keeps the key in it, so
+   * {@code keyfile} is empty), {@code noverify} whether hostname verification is off; {@code sasl}
+   * is {@code null} unless the protocol is {@code SASL_*}, then Burrow's SASL profile with the
+   * user name from {@code sasl.jaas.config} and, beyond Burrow's fields, the {@code mechanism}.
+   * Never a password: {@code client} arrives redacted, and only these fields are read from it.
    */
-  static ObjectNode clusterDetail(List<String> servers, long intervalMs, String url, String host) {
+  /** The key under which the SASL user name (not a secret) is carried in the redacted settings. */
+  static final String SASL_USERNAME = "kcp.sasl.username";
+
+  private static void putOrNull(ObjectNode n, String field, String value) {
+    if (value == null) {
+      n.putNull(field);
+    } else {
+      n.put(field, value);
+    }
+  }
+
+  static ObjectNode clusterDetail(List<String> servers, long intervalMs, Map<String, String> client, String url,
+      String host) {
     ObjectNode n = head(false, "cluster module detail returned");
     ObjectNode m = n.putObject("module");
     m.put("class-name", "kafka");
@@ -82,10 +100,30 @@ final class BurrowJson {
     servers.forEach(s::add);
     ObjectNode profile = m.putObject("client-profile");
     profile.put("name", "default");
-    profile.putNull("client-id");
+    putOrNull(profile, "client-id", client.get("client.id"));
     profile.put("kafka-version", AppInfoParser.getVersion());
-    profile.putNull("tls");
-    profile.putNull("sasl");
+    String protocol = client.getOrDefault("security.protocol", "PLAINTEXT").strip().toUpperCase(java.util.Locale.ROOT);
+    if (protocol.equals("SSL") || protocol.equals("SASL_SSL")) {
+      ObjectNode tls = profile.putObject("tls");
+      tls.put("name", "default");
+      tls.put("noverify", client.containsKey("ssl.endpoint.identification.algorithm")
+          && client.get("ssl.endpoint.identification.algorithm").isBlank());
+      tls.put("certfile", client.getOrDefault("ssl.keystore.location", ""));
+      tls.put("keyfile", "");
+      tls.put("cafile", client.getOrDefault("ssl.truststore.location", ""));
+    } else {
+      profile.putNull("tls");
+    }
+    if (protocol.startsWith("SASL_")) {
+      ObjectNode sasl = profile.putObject("sasl");
+      sasl.put("name", "default");
+      sasl.put("handshake-first", true);
+      // the user name is read from the real value before redaction (see LagServer.Builder)
+      sasl.put("username", client.getOrDefault(SASL_USERNAME, ""));
+      sasl.put("mechanism", client.getOrDefault("sasl.mechanism", "GSSAPI"));
+    } else {
+      profile.putNull("sasl");
+    }
     long seconds = Math.max(1, (intervalMs + 999) / 1000);
     m.put("topic-refresh", seconds);
     m.put("offset-refresh", seconds);

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpPrincipal;
 import com.sun.net.httpserver.HttpServer;
+import io.kcp.lag.internal.ClientSecurity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,11 +41,23 @@ public final class LagHttp implements AutoCloseable {
    * @param cluster the {@code {cluster}} of the paths
    * @param servers the bootstrap servers, for the cluster detail
    * @param intervalMs the time between sampling rounds
+   * @param client the client settings shown in the cluster detail's {@code client-profile},
+   *     already redacted ({@code ClientSecurity.redact}): no secret reaches this server's state
    */
-  public record Settings(String cluster, List<String> servers, long intervalMs) {
-    /** Copies the servers. */
+  public record Settings(String cluster, List<String> servers, long intervalMs, Map<String, String> client) {
+    /** Copies the servers and the settings. */
     public Settings {
       servers = List.copyOf(servers);
+      Map<String, String> shown = new java.util.TreeMap<>(ClientSecurity.redact(client));
+      ClientSecurity.username(client.get("sasl.jaas.config"))
+          .ifPresent(u -> shown.put(BurrowJson.SASL_USERNAME, u));
+      shown.values().removeIf(java.util.Objects::isNull);
+      client = Map.copyOf(shown);
+    }
+
+    /** Settings without client properties. */
+    public Settings(String cluster, List<String> servers, long intervalMs) {
+      this(cluster, servers, intervalMs, Map.of());
     }
   }
 
@@ -171,7 +184,7 @@ public final class LagHttp implements AutoCloseable {
       return;
     }
     if (p.length == 1) {
-      json(x, 200, BurrowJson.clusterDetail(settings.servers(), settings.intervalMs(), raw, host()));
+      json(x, 200, BurrowJson.clusterDetail(settings.servers(), settings.intervalMs(), settings.client(), raw, host()));
       return;
     }
     if (p.length == 2 && p[1].equals("consumer")) {

@@ -135,6 +135,59 @@ class LagHttpTest {
   }
 
   @Test
+  void clusterDetailShowsTlsAndSaslTruthfullyButNoSecret() throws Exception {
+    String password = "pw-of-alice-7f3a";
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    settings.put("security.protocol", "SASL_SSL");
+    settings.put("sasl.mechanism", "SCRAM-SHA-512");
+    settings.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+        + " username=\"alice\" password=\"" + password + "\";");
+    settings.put("ssl.truststore.location", "/etc/kafka/truststore.p12");
+    settings.put("ssl.truststore.password", "store-secret-99");
+    settings.put("ssl.keystore.location", "/etc/kafka/client.p12");
+    settings.put("ssl.keystore.password", "keystore-secret-98");
+    settings.put("ssl.key.password", "key-secret-97");
+    settings.put("client.id", "kcp-lag-serve");
+    LagHttp secured = LagHttp.start("127.0.0.1", 0, board,
+        new LagHttp.Settings("prod-eu", List.of("k1:9093"), 1500, settings), Map.of());
+    secured.start();
+    try {
+      HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(secured.url() + "/v3/kafka/prod-eu"))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      JsonNode p = JSON.readTree(r.body()).at("/module/client-profile");
+      assertThat(p.get("client-id").asText()).isEqualTo("kcp-lag-serve");
+      assertThat(p.at("/tls/cafile").asText()).isEqualTo("/etc/kafka/truststore.p12");
+      assertThat(p.at("/tls/certfile").asText()).isEqualTo("/etc/kafka/client.p12");
+      assertThat(p.at("/tls/noverify").asBoolean()).isFalse();
+      assertThat(p.at("/sasl/username").asText()).isEqualTo("alice");
+      assertThat(p.at("/sasl/mechanism").asText()).isEqualTo("SCRAM-SHA-512");
+      assertThat(r.body()).doesNotContain(password, "store-secret-99", "keystore-secret-98", "key-secret-97",
+          "ScramLoginModule");
+    } finally {
+      secured.close();
+    }
+  }
+
+  @Test
+  void clusterDetailOfAPlaintextClientHasNoTlsNorSasl() throws Exception {
+    LagHttp plain = LagHttp.start("127.0.0.1", 0, board,
+        new LagHttp.Settings("prod-eu", List.of("k1:9092"), 1500, Map.of("security.protocol", "PLAINTEXT")),
+        Map.of());
+    plain.start();
+    try {
+      HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(plain.url() + "/v3/kafka/prod-eu"))
+          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode p = JSON.readTree(r.body()).at("/module/client-profile");
+      assertThat(p.get("tls").isNull()).isTrue();
+      assertThat(p.get("sasl").isNull()).isTrue();
+      assertThat(p.get("client-id").isNull()).isTrue();
+    } finally {
+      plain.close();
+    }
+  }
+
+  @Test
   void consumerDetailIsTheOffsetsRingPerTopicIndexedByPartition() throws Exception {
     board.sample();
     JsonNode first = get("/v3/kafka/prod-eu/consumer/orders", 200);
