@@ -138,7 +138,8 @@ final class LagServeCommand implements Callable<Integer> {
             .timeLag(LagOptions.timeLagMode(timeLag, noTimeLag)).build();
         PrometheusEndpoint metrics = PrometheusEndpoint.detached()) {
       LagServer.Builder builder = LagServer.builder(source).groups(groups).bind(bind).port(port)
-          .clusterName(clusterName).bootstrapServers(bootstrapServer.strip()).interval(interval).windowSize(window)
+          .clusterName(clusterName).bootstrapServers(bootstrapServer.strip())
+          .clientProperties(client.properties()) // the cluster detail's client-profile; redacted by the builder.interval(interval).windowSize(window)
           .allowedLag(allowedLag).minimumComplete(minimumComplete).history(history)
           .openTelemetry(metrics.openTelemetry()).route("/metrics", metrics.handler())
           .onRound(round -> {

@@ -130,6 +130,16 @@ class SecuredCommandsTest {
         assertThat(r.json().get("error").asBoolean()).isFalse();
         assertThat(r.json().at("/status/totallag").asLong()).isEqualTo(MORE);
       });
+      // the cluster detail says how it reads the cluster (TLS, SCRAM as admin), and no password
+      LagServe.Response detail = serve.get("/v3/kafka/local");
+      assertThat(detail.json().at("/module/client-profile/sasl/mechanism").asText()).isEqualTo("SCRAM-SHA-512");
+      assertThat(detail.json().at("/module/client-profile/sasl/username").asText()).isEqualTo("admin");
+      assertThat(detail.json().at("/module/client-profile/tls/cafile").asText())
+          .isEqualTo(security.truststore().toString());
+      for (Object secret : security.admin().clientConfig().entrySet().stream()
+          .filter(e -> e.getKey().endsWith("password")).map(Map.Entry::getValue).toList()) {
+        assertThat(detail.body()).doesNotContain(String.valueOf(secret));
+      }
     }
   }
 
