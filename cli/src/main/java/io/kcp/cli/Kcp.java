@@ -122,6 +122,14 @@ public final class Kcp implements Runnable {
    */
   static java.util.Map<String, String> secretArguments(java.util.List<String> args) {
     java.util.Map<String, String> secrets = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if ("--command-config".equals(a) && i + 1 < args.size()) {
+        secretsOfFile(args.get(i + 1), secrets);
+      } else if (a != null && a.startsWith("--command-config=")) {
+        secretsOfFile(a.substring("--command-config=".length()), secrets);
+      }
+    }
     for (String a : args) {
       String kv = a == null ? "" : a;
       if (kv.startsWith("-") && kv.indexOf('=') > 0) {
@@ -133,6 +141,21 @@ public final class Kcp implements Runnable {
       }
     }
     return secrets;
+  }
+
+  /** The secret settings of a {@code --command-config} file, if it can be read (else none: the option says why). */
+  private static void secretsOfFile(String file, java.util.Map<String, String> secrets) {
+    java.util.Properties p = new java.util.Properties();
+    try (java.io.Reader r = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(file))) {
+      p.load(r);
+    } catch (java.io.IOException | RuntimeException e) {
+      return;
+    }
+    for (String key : p.stringPropertyNames()) {
+      if (Secrets.isSecret(key) && !p.getProperty(key).isEmpty()) {
+        secrets.put(key, p.getProperty(key));
+      }
+    }
   }
 
   /** Prints the version of the kcp jar. */

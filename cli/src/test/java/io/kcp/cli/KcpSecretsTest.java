@@ -22,6 +22,23 @@ class KcpSecretsTest {
   }
 
   @Test
+  void theSecretsOfACommandConfigFileAreScrubbedToo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("client.properties");
+    java.nio.file.Files.writeString(file, "security.protocol=SASL_SSL\nssl.truststore.password=file-ts-778899\n"
+        + "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\""
+        + " password=\"file-pw-112233\";\n");
+    assertThat(Kcp.secretArguments(List.of("lag", "--command-config", file.toString())))
+        .containsOnlyKeys("ssl.truststore.password", "sasl.jaas.config")
+        .containsEntry("ssl.truststore.password", "file-ts-778899");
+    assertThat(Kcp.secretArguments(List.of("lag", "--command-config=" + file))).hasSize(2);
+    assertThat(Secrets.scrub("boom: file-ts-778899 and file-pw-112233",
+        Kcp.secretArguments(List.of("--command-config", file.toString()))))
+        .doesNotContain("file-ts-778899").doesNotContain("file-pw-112233");
+    assertThat(Kcp.secretArguments(List.of("--command-config", dir.resolve("missing").toString()))).isEmpty();
+  }
+
+  @Test
   void aFailureLineAndItsVerboseTraceAreScrubbed() {
     StringWriter err = new StringWriter();
     CommandLine cli = Kcp.commandLine();
