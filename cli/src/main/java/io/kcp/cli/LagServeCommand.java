@@ -139,7 +139,8 @@ final class LagServeCommand implements Callable<Integer> {
         PrometheusEndpoint metrics = PrometheusEndpoint.detached()) {
       LagServer.Builder builder = LagServer.builder(source).groups(groups).bind(bind).port(port)
           .clusterName(clusterName).bootstrapServers(bootstrapServer.strip())
-          .clientProperties(client.properties()) // the cluster detail's client-profile; redacted by the builder.interval(interval).windowSize(window)
+          .clientProperties(client.properties()) // the cluster detail's client-profile; redacted by the builder
+          .interval(interval).windowSize(window)
           .allowedLag(allowedLag).minimumComplete(minimumComplete).history(history)
           .openTelemetry(metrics.openTelemetry()).route("/metrics", metrics.handler())
           .onRound(round -> {
