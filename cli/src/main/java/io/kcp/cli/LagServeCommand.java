@@ -133,6 +133,7 @@ final class LagServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     CountDownLatch done = new CountDownLatch(1);
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    boolean interrupted = false;
     try (ConsumerLag source = ConsumerLag.builder().properties(client.properties())
             .bootstrapServers(bootstrapServer.strip()).timeout(timeout)
             .timeLag(LagOptions.timeLagMode(timeLag, noTimeLag)).build();
@@ -170,8 +171,13 @@ final class LagServeCommand implements Callable<Integer> {
         try {
           done.await();
         } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+          interrupted = true; // stopped; the flag is set again once the clients are closed
         }
+      }
+    } finally {
+      if (interrupted) {
+        // set before, it would make the time-lag probe's KafkaConsumer.close() throw InterruptException
+        Thread.currentThread().interrupt();
       }
     }
     if (failure.get() != null) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -22,13 +23,24 @@ final class KcpProcess {
 
   /** The same with another Java runtime (e.g. a newer one, for virtual threads). */
   static Process start(Path javaHome, Path logDir, String name, List<String> args) throws IOException {
+    return start(javaHome, logDir, name, args, Map.of());
+  }
+
+  /** The same with variables added to its environment (e.g. {@code OTEL_*}). */
+  static Process start(Path logDir, String name, List<String> args, Map<String, String> env) throws IOException {
+    return start(Path.of(System.getProperty("java.home")), logDir, name, args, env);
+  }
+
+  private static Process start(Path javaHome, Path logDir, String name, List<String> args, Map<String, String> env)
+      throws IOException {
     List<String> cmd = new ArrayList<>(List.of(javaHome.resolve("bin").resolve("java").toString(),
         "-Xmx256m", "-cp", System.getProperty("java.class.path"), "io.kcp.cli.Kcp"));
     cmd.addAll(args);
-    return new ProcessBuilder(cmd)
+    ProcessBuilder pb = new ProcessBuilder(cmd)
         .redirectOutput(logDir.resolve(name + ".out").toFile())
-        .redirectError(logDir.resolve(name + ".err").toFile())
-        .start();
+        .redirectError(logDir.resolve(name + ".err").toFile());
+    pb.environment().putAll(env);
+    return pb.start();
   }
 
   /** What the process printed on stderr (for assertion messages). */

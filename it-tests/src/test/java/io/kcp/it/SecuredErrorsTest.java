@@ -305,14 +305,11 @@ class SecuredErrorsTest {
   }
 
   static String jaas(String user, String password) {
-    return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-        + "\" password=\"" + password + "\";";
+    return Scram.jaas(user, password);
   }
 
   static String password(Map<String, Object> config) {
-    String jaas = (String) config.get("sasl.jaas.config");
-    int i = jaas.indexOf("password=\"") + "password=\"".length();
-    return jaas.substring(i, jaas.indexOf('"', i));
+    return Scram.password(config);
   }
 
   /** A PKCS12 truststore with the JVM's own CAs: valid, but without the sandbox's CA. */
