@@ -185,6 +185,20 @@ class SecuredCommandsTest {
     assertThat(lagB.exitCode()).isNotZero();
     assertThat(lagB.err()).contains(b);
     assertThat(lagB.out()).doesNotContain(b);
+
+    // the audit reads the topic it checks: B is refused, nothing of it is reported
+    Path empty = Files.writeString(dir.resolve("reader-empty.tsv"), "");
+    Cli.Result auditB = Cli.run("audit", "--command-config", config, "--topic", b, "--json", empty.toString());
+    assertThat(auditB.exitCode()).as(auditB.out() + auditB.err()).isNotZero();
+    assertThat(auditB.err()).contains(b);
+    assertThat(auditB.out()).doesNotContain("\"produced\"");
+
+    // the watch checks --topic before it starts: refused, one line, nothing of B
+    Cli.Result watchB = Cli.run("lag", "watch", "--command-config", config, "--group", group, "--topic", b,
+        "--count", "1", "--interval", "200ms", "--json");
+    assertThat(watchB.exitCode()).isNotZero();
+    assertThat(watchB.err()).contains(b).contains("not authorized");
+    assertThat(watchB.out()).isEmpty();
   }
 
   /**
