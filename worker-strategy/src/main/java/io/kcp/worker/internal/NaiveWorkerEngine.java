@@ -41,10 +41,12 @@ import org.slf4j.LoggerFactory;
  * {@link Ordering#NAIVE}: the note's multi-worker consumer, kept on purpose and in a room of its
  * own so that no production engine carries its shortcuts. After each {@code poll()} it commits the
  * polled offsets — before anything was processed — and hands every record to a plain pool, in any
- * order; a worker sleeps through a failing record's retries. So records are <b>lost</b> when the
- * process dies or partitions move with work still queued, and records of one key are
- * <b>reordered</b> when workers finish at different speeds. Only its memory is bounded: polling
- * pauses while {@code maxInFlight} records are queued.
+ * order; a worker sleeps through a failing record's retries. When partitions are revoked or lost it
+ * abandons their queued records (another member owns them now) without waiting for anything and
+ * without taking back the offsets it committed. So records are <b>lost</b> when the process dies
+ * or partitions move with work still queued, and records of one key are <b>reordered</b> when
+ * workers finish at different speeds. Only its memory is bounded: polling pauses while {@code
+ * maxInFlight} records are queued.
  */
 public final class NaiveWorkerEngine extends PollLoopEngine implements WorkerStrategyEngine {
   private static final Logger LOG = LoggerFactory.getLogger(NaiveWorkerEngine.class);
@@ -61,6 +63,11 @@ public final class NaiveWorkerEngine extends PollLoopEngine implements WorkerStr
   private final AtomicLong commitFailures = new AtomicLong();
   private final Map<TopicPartition, Boolean> assigned = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
+  /** Per partition: bumped when it is revoked or lost; a queued record of an older epoch is abandoned. */
+  private final Map<TopicPartition, AtomicLong> epochs = new ConcurrentHashMap<>();
+  /** Per partition: records queued in the pool and not started. */
+  private final Map<TopicPartition, AtomicLong> queued = new ConcurrentHashMap<>();
+  private final AtomicLong abandoned = new AtomicLong();
   private volatile ExecutorService executor;
   private volatile int topicPartitions;
   private volatile boolean paused;
@@ -154,19 +161,38 @@ public final class NaiveWorkerEngine extends PollLoopEngine implements WorkerStr
         commitFailures.incrementAndGet();
       }
     });
-    for (ConsumerRecord<byte[], byte[]> r : records) {
-      inFlight.incrementAndGet();
-      executor.execute(() -> handle(r));
+    for (TopicPartition tp : records.partitions()) {
+      long epoch = epoch(tp).get();
+      AtomicLong waiting = queued.computeIfAbsent(tp, k -> new AtomicLong());
+      for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+        inFlight.incrementAndGet();
+        waiting.incrementAndGet();
+        executor.execute(() -> handle(r, tp, epoch, waiting));
+      }
     }
   }
 
-  /** On a worker: the record's attempts, sleeping through the backoffs. */
-  private void handle(ConsumerRecord<byte[], byte[]> r) {
+  private AtomicLong epoch(TopicPartition tp) {
+    return epochs.computeIfAbsent(tp, k -> new AtomicLong());
+  }
+
+  /**
+   * On a worker: the record's attempts, sleeping through the backoffs — unless its partition was
+   * revoked or lost since it was queued: then it is abandoned, its offset long committed.
+   */
+  private void handle(ConsumerRecord<byte[], byte[]> r, TopicPartition tp, long epoch, AtomicLong waiting) {
     boolean permitted = false;
+    boolean started = false;
     try {
       if (permits != null) {
         permits.acquire();
         permitted = true;
+      }
+      waiting.decrementAndGet();
+      started = true;
+      if (epoch(tp).get() != epoch) {
+        abandoned.incrementAndGet();
+        return;
       }
       RecordRunner.RetryState state = null;
       while (true) {
@@ -196,10 +222,27 @@ public final class NaiveWorkerEngine extends PollLoopEngine implements WorkerStr
       life.fail(e); // the runner's own machinery threw: stop, visibly
       wakeup();
     } finally {
+      if (!started) {
+        waiting.decrementAndGet();
+      }
       if (permitted) {
         permits.release();
       }
       inFlight.decrementAndGet();
+    }
+  }
+
+  /** Abandons the queued records of partitions this member no longer owns; commits nothing back. */
+  private void abandon(Collection<TopicPartition> partitions, String how) {
+    long waiting = 0;
+    for (TopicPartition tp : partitions) {
+      epoch(tp).incrementAndGet();
+      AtomicLong q = queued.get(tp);
+      waiting += q == null ? 0 : q.get();
+    }
+    if (waiting > 0) {
+      LOG.warn("{}: NAIVE: {} partitions {}: abandoning their ~{} queued records, whose offsets were"
+          + " committed at poll: they are LOST", spec.name(), partitions.size(), how, waiting);
     }
   }
 
@@ -218,6 +261,10 @@ public final class NaiveWorkerEngine extends PollLoopEngine implements WorkerStr
       if (!ex.awaitTermination(life.closeTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
         LOG.warn("{}: {} records still queued or running after {}", spec.name(), inFlight.get(),
             life.closeTimeout());
+      }
+      if (abandoned.get() > 0) {
+        LOG.warn("{}: NAIVE: abandoned {} queued records of revoked or lost partitions after"
+            + " committing them: LOST", spec.name(), abandoned.get());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -251,11 +298,15 @@ public final class NaiveWorkerEngine extends PollLoopEngine implements WorkerStr
         inFlight.get(), Map.of(), 0, 0);
   }
 
-  /** Naive: a revoke takes nothing back; queued records run anyway, for a partition gone. */
+  /**
+   * Naive: a revoke drops the partitions' queued work — the records belong to another member now —
+   * and neither waits for running records nor takes back a committed offset.
+   */
   private final class Listener implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
       partitions.forEach(assigned::remove);
+      abandon(partitions, "revoked");
       Listeners.revoked(config.listener(), partitions, Duration.ZERO, spec.name());
     }
 
@@ -271,6 +322,7 @@ public final class NaiveWorkerEngine extends PollLoopEngine implements WorkerStr
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       partitions.forEach(assigned::remove);
+      abandon(partitions, "lost");
       Listeners.lost(config.listener(), partitions, spec.name());
     }
   }
