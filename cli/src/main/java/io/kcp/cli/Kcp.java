@@ -27,6 +27,7 @@ import picocli.CommandLine.ParseResult;
       AuditCommand.class,
       DltCommand.class,
       LagCommand.class,
+      KafkaConsumerGroupsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Kcp implements Runnable {
