@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
       "--all-groups: every consumer group in one table, read in one batched call per",
       "observation; --list: the groups' names. Needs --bootstrap-server."
     },
-    subcommands = {LagWatchCommand.class, LagServeCommand.class, LagEvaluateCommand.class})
+    subcommands = {LagWatchCommand.class, LagServeCommand.class, LagEvaluateCommand.class, LagClientCommand.class})
 final class LagCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin Verbosity verbosity;
