@@ -4,8 +4,9 @@ package io.kcp.worker;
 public enum Ordering {
   /**
    * The note's version, on purpose: offsets are committed right after {@code poll()}, before the
-   * records are processed, and records go to a plain pool in any order. Records are <b>lost</b>
-   * when the process crashes or partitions move with work still queued, and records of one key
+   * records are processed, and records go to a plain pool in any order; a revoke drops the queued
+   * records of the partitions that move. Records are <b>lost</b> when the process crashes or
+   * partitions move with work still queued, and records of one key
    * are <b>reordered</b> when workers finish at different speeds. A teaching mode: it logs a
    * warning at start. Never use it for data you care about.
    */
