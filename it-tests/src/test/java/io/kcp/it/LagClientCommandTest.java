@@ -33,9 +33,10 @@ class LagClientCommandTest {
     String group = topic + "-g";
     kafka.createTopic(topic, PARTITIONS, 1);
     LagClients.produce(b, topic, PARTITIONS, PER_PARTITION);
-    // small fetches (about 20 records each) so the fetch position does not run to the log end at once
+    // small fetches (about 20 records each) so the fetch position does not run to the log end at
+    // once; --duration only ends a run that never catches up (the assertions then fail)
     Cli.Result r = Cli.run("lag", "client", "-b", b, "--topic", topic, "--group", group, "--interval", "200ms",
-        "--until-caught-up", "--handler-latency", "1ms", "--json",
+        "--until-caught-up", "--duration", "60s", "--handler-latency", "1ms", "--json",
         "--command-property", "max.poll.records=20", "--command-property", "max.partition.fetch.bytes=600");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.err()).contains("kcp lag client: joining group '" + group + "' as a member");
@@ -73,6 +74,8 @@ class LagClientCommandTest {
       }
     }
     assertThat(last).hasSize(PARTITIONS).allSatisfy(n -> {
+      assertThat(n.get("records_lag").isIntegralNumber()).as(n.toString()).isTrue();
+      assertThat(n.get("committed_lag").isIntegralNumber()).as(n.toString()).isTrue();
       assertThat(n.get("records_lag").asLong()).as(n.toString()).isZero();
       assertThat(n.get("committed_lag").asLong()).as(n.toString()).isZero();
       assertThat(n.get("position").asLong()).as(n.toString()).isEqualTo(PER_PARTITION);
