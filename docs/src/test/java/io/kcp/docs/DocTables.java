@@ -55,6 +55,10 @@ import java.util.regex.Pattern;
  * (a negative value, bench's "not measured", and {@code null} left out) and {@code sum_FIELD} the
  * sum. A row names its group with {@code "group"}, or a cell qualifies the name:
  * {@code {raw@0.records_per_second}}.
+ *
+ * <p>A table a command prints itself (e.g. {@code kcp deploy --compare}) is shown as that command's
+ * output, in a code block: the marker then wraps the block, and the table's {@code before} and
+ * {@code after} hold the block's other lines, literally.
  */
 final class DocTables {
   static final Pattern START = Pattern.compile("^(\\s*)<!-- table: (results/[^#\\s]+)#([A-Za-z0-9_-]+) -->\\s*$");
@@ -264,6 +268,9 @@ final class DocTables {
         templates.add(c.path("cell").asText());
       }
       List<String> out = new ArrayList<>();
+      for (JsonNode line : spec.path("before")) {
+        out.add(indent + line.asText());
+      }
       out.add(indent + row(headers));
       out.add(indent + "|" + String.join("|", aligns) + "|");
       int r = 0;
@@ -279,6 +286,9 @@ final class DocTables {
           }
         }
         out.add(indent + row(cells));
+      }
+      for (JsonNode line : spec.path("after")) {
+        out.add(indent + line.asText());
       }
       return out;
     }

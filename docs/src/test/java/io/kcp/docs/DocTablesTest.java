@@ -30,12 +30,11 @@ class DocTablesTest {
   private static final boolean WRITE = Boolean.getBoolean("kcp.docs.write");
 
   /**
-   * Tables whose cells are mostly numbers and that are not measurements: a rule's number, a
-   * member count. File name and the table's header row.
+   * Tables whose cells are mostly numbers but that are not measurements (a table of limits, of
+   * numbered rules …), as "FILE: header row". None today: every table of figures in the course is
+   * measured. An entry that names no such table fails the test, so the list cannot go stale.
    */
-  private static final Set<String> NOT_MEASURED = Set.of(
-      // the numbered rules of the status evaluator (#), not figures
-      "03-consumer-lag.md: | # | when | status | rule |");
+  private static final Set<String> NOT_MEASURED = Set.of();
 
   static List<Path> chapters() throws IOException {
     try (Stream<Path> s = Files.list(DOCS)) {
@@ -68,16 +67,21 @@ class DocTablesTest {
   @Test
   void everyTableThatLooksMeasuredIsMarked() throws IOException {
     List<String> unmarked = new ArrayList<>();
+    Set<String> exempt = new HashSet<>();
     for (Path md : chapters()) {
       for (String t : DocTables.unmarkedMeasured("docs/" + md.getFileName(), Files.readString(md))) {
-        String key = md.getFileName() + ": " + t.substring(t.indexOf(": ") + 2);
-        if (!NOT_MEASURED.contains(key)) {
+        String key = md.getFileName() + ": " + t.substring(t.indexOf(": ", t.indexOf(".md:")) + 2);
+        if (NOT_MEASURED.contains(key)) {
+          exempt.add(key);
+        } else {
           unmarked.add(t + "\n  a table of figures: give it a results file under docs/results/ and a"
               + " <!-- table: results/FILE.json#NAME --> marker, or list it in DocTablesTest.NOT_MEASURED");
         }
       }
     }
     assertThat(unmarked).as("tables that look measured but come from no results file").isEmpty();
+    assertThat(exempt).as("NOT_MEASURED entries that still name an unmarked table of figures")
+        .containsExactlyInAnyOrderElementsOf(NOT_MEASURED);
   }
 
   /** Every table of every results file is shown somewhere, and every results file is used. */
