@@ -129,9 +129,11 @@ final class DocTables {
         String have = k < t.lines().size() ? t.lines().get(k) : "(nothing)";
         String should = k < want.size() ? want.get(k) : "(nothing)";
         if (!have.equals(should)) {
+          String says = t.file() + " says:";
+          String docs = String.format("%-" + says.length() + "s", name + " says:");
           problems.add(name + ":" + (t.startLine() + 1 + k) + ": table " + t.ref() + " differs from its results file\n"
-              + "  the docs say:         " + have.strip() + "\n"
-              + "  " + t.file() + " says: " + should.strip() + "\n"
+              + "  " + docs + " " + have.strip() + "\n"
+              + "  " + String.format("%-" + docs.length() + "s", says) + " " + should.strip() + "\n"
               + "  regenerate with: " + REGENERATE);
           break;
         }

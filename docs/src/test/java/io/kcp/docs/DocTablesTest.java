@@ -150,7 +150,7 @@ class DocTablesTest {
     String stale = good.replace("1,563 rec/s", "1,564 rec/s");
     assertThat(DocTables.check("b.md", stale, docs)).containsExactly("""
         b.md:6: table results/r.json#t differs from its results file
-          the docs say:         | 12 | 1,564 rec/s | — |
+          b.md says:           | 12 | 1,564 rec/s | — |
           results/r.json says: | 12 | 1,563 rec/s | — |
           regenerate with: %s""".formatted(DocTables.REGENERATE));
     assertThat(DocTables.rewrite("b.md", stale, docs)).isEqualTo(good);
