@@ -23,7 +23,12 @@ import org.junit.jupiter.api.Test;
 class DocsConsistencyTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
-  private static final Pattern TEST_NAME = Pattern.compile("`([A-Z][A-Za-z0-9]*(?:Test|IT))(?:[#.][A-Za-z0-9_]+)?`");
+  /**
+   * A test class named anywhere: backticked ({@code `LagCommandTest`}, {@code `LagCommandTest#aMethod`}),
+   * bare in prose, or as a link's file ({@code [LagCommandTest](../it-tests/.../LagCommandTest.java)}).
+   * A name ends in "Test" or "IT" after a lower-case letter or digit, so JIT or WAIT are not names.
+   */
+  private static final Pattern TEST_NAME = Pattern.compile("\\b([A-Z][A-Za-z0-9]*[a-z0-9](?:Test|IT))\\b");
 
   static List<Path> markdownFiles() throws IOException {
     List<Path> files = new ArrayList<>();
@@ -213,14 +218,29 @@ class DocsConsistencyTest {
     }
     List<String> missing = new ArrayList<>();
     for (Path md : markdownFiles()) {
-      Matcher m = TEST_NAME.matcher(Files.readString(md));
-      while (m.find()) {
-        if (!testClasses.contains(m.group(1))) {
-          missing.add(ROOT.relativize(md) + " names " + m.group(1));
+      for (String name : namedTests(Files.readString(md))) {
+        if (!testClasses.contains(name)) {
+          missing.add(ROOT.relativize(md) + " names " + name);
         }
       }
     }
     assertThat(missing).as("tests named in the docs that do not exist").isEmpty();
+  }
+
+  static Set<String> namedTests(String text) {
+    Set<String> names = new java.util.TreeSet<>();
+    Matcher m = TEST_NAME.matcher(text);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
+  }
+
+  @Test
+  void theTestNameCheckFindsWhatItLooksFor() {
+    assertThat(namedTests("`LagCommandTest`, `LagServeTest#aMethod`, SharedBrokerIT in prose, and"
+        + " [the test](../it-tests/src/test/java/io/kcp/it/PartitionCrashTest.java); not JIT, WAIT or Testing"))
+        .containsExactly("LagCommandTest", "LagServeTest", "PartitionCrashTest", "SharedBrokerIT");
   }
 
   private static final Pattern SNIPPET = Pattern.compile("<!-- snippet: ([^#\\s]+)#([A-Za-z0-9_-]+) -->\n```[a-z]*\n(.*?)\n```\n",
