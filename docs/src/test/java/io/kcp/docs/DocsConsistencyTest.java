@@ -16,9 +16,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the course honest: every relative link in README.md and docs/*.md points at a file that
- * exists, and every test class the docs name (a backticked {@code SomethingTest}) exists in the
+ * exists, and at a section of it that exists ({@code file.md#anchor}, {@code #anchor}); every test
+ * class the docs name ({@code SomethingTest}, backticked, bare or as a link's file) exists in the
  * repository, so "the test that proves it" cannot silently disappear; every code fence closes
  * where it should; and every snippet the docs quote is the tagged region of the file it names.
+ * The measured tables are {@link DocTablesTest}'s, the kcp command lines {@link KcpCommandLinesTest}'s.
  */
 class DocsConsistencyTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
