@@ -21,7 +21,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * option or a removed subcommand fails here, naming the file and line, and a subcommand added
  * later is known without touching this test.
  *
- * <p>A command line is a line of a code block that starts with {@code ./kcp}, {@code kcp} or
+ * <p>A command line is a code span {@code `kcp …`} in the text (a synopsis: {@code [optional]}
+ * parts and {@code a\\|b} alternatives are read as plain arguments), or a line of a code block
+ * that starts with {@code ./kcp}, {@code kcp} or
  * {@code java … -jar …kcp-cli.jar} (after an optional {@code $ }), with its {@code \} continuations;
  * it ends at a shell operator ({@code | & ; > <}) or a comment. Lines such as
  * {@code kcp lag: no such topic …} are kcp's output, not commands, and {@code …} stands for
@@ -31,7 +33,7 @@ import picocli.CommandLine.Model.OptionSpec;
 class KcpCommandLinesTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Pattern JAVA_JAR = Pattern.compile("^java\\b.*?-jar\\s+\\S*kcp-cli\\.jar(?:\\s+(.*))?$");
-  private static final Pattern PROMPT = Pattern.compile("^(?:\\$\\s+)?(?:\\S*/)?");
+  private static final Pattern INLINE = Pattern.compile("`(?:\\./)?kcp ([^`]+)`");
 
   @Test
   void everyKcpCommandLineInTheDocsNamesWhatKcpHas() throws IOException {
@@ -60,15 +62,16 @@ class KcpCommandLinesTest {
         $ kcp consume … -p ssl.truststore.location=/x …
         java -Xmx64m -jar cli/target/kcp-cli.jar consume --topic t --bogus
         ```
-        ./kcp lag --not-in-a-block
+        Try `kcp lag watch -b B [--window 10] [--no-per-partition-series] [--time-lag probe\\|none]`, not `kcp lag watch --windows 10`.
         """;
     List<String> found = new ArrayList<>();
     assertThat(problems("a.md", text, Kcp.commandLine(), found)).containsExactly(
         "a.md:3: kcp lag watch: unknown option --grop",
         "a.md:4: kcp: unknown subcommand 'lagg'",
         "a.md:7: kcp consume: unknown option --concurency",
-        "a.md:10: kcp consume: unknown option --bogus");
-    assertThat(found).hasSize(6);
+        "a.md:10: kcp consume: unknown option --bogus",
+        "a.md:12: `kcp lag watch --windows 10`: kcp lag watch: unknown option --windows");
+    assertThat(found).hasSize(8);
   }
 
   /**
@@ -86,6 +89,19 @@ class KcpCommandLinesTest {
         continue;
       }
       if (!fence) {
+        Matcher span = INLINE.matcher(lines[i]);
+        while (span.find()) {
+          // a synopsis: [optional], alternatives a\|b or a | b
+          String args = span.group(1).replace("\\|", " ").replace(" | ", " ").replaceAll("[\\[\\]]", " ").strip();
+          List<String> tokens = tokens(args);
+          if (!isOutput(tokens)) {
+            found.add(args);
+            String problem = check(kcp, tokens);
+            if (problem != null) {
+              problems.add(name + ":" + (i + 1) + ": `kcp " + span.group(1) + "`: " + problem);
+            }
+          }
+        }
         continue;
       }
       int at = i;
@@ -184,7 +200,7 @@ class KcpCommandLinesTest {
       }
       if (t.startsWith("-") && t.length() > 1 && !t.matches("-\\d.*")) {
         String option = t.contains("=") ? t.substring(0, t.indexOf('=')) : t;
-        OptionSpec o = spec.findOption(option);
+        OptionSpec o = spec.findOption(option) != null ? spec.findOption(option) : spec.negatedOptionsMap().get(option);
         if (o == null) {
           if (passesThrough(spec)) {
             return null; // a command that hands what it does not know to another tool
