@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -66,7 +66,7 @@ final class DocTables {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^{}:]+)(?::([^{}]+))?\\}");
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES) // 0.40 stays 0.40
       .build();
 
   /** The one command that rewrites every marked table from its results file. */
@@ -309,11 +309,11 @@ final class DocTables {
       Map<String, List<JsonNode>> byGroup = new LinkedHashMap<>();
       Set<String> fields = new LinkedHashSet<>();
       for (JsonNode run : runs) {
-        run.fields().forEachRemaining(e -> {
+        for (Map.Entry<String, JsonNode> e : run.properties()) {
           if (e.getValue().isNumber() || e.getValue().isNull()) {
             fields.add(e.getKey());
           }
-        });
+        }
         byGroup.computeIfAbsent(run.path("arm").asText() + "@" + run.path("latency_ms").asText(), k -> new ArrayList<>())
             .add(run);
       }
