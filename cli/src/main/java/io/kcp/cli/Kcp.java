@@ -158,12 +158,35 @@ public final class Kcp implements Runnable {
     }
   }
 
-  /** Prints the version of the kcp jar. */
+  /**
+   * {@code kcp --version}: kcp's version (the jar manifest's Implementation-Version, else the one
+   * the build wrote into the classes), the kafka-clients it talks with and the Java it runs on.
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+      return new String[] {
+        "kcp " + kcpVersion(),
+        "kafka-clients " + org.apache.kafka.common.utils.AppInfoParser.getVersion(),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ", "
+            + System.getProperty("java.home") + ")"
+      };
+    }
+
+    static String kcpVersion() {
       String v = Kcp.class.getPackage().getImplementationVersion();
-      return new String[] {"kcp " + (v == null ? "(development build)" : v)};
+      if (v != null) {
+        return v;
+      }
+      java.util.Properties p = new java.util.Properties();
+      try (java.io.InputStream in = Kcp.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (java.io.IOException e) {
+        return "(unknown version: " + e.getMessage() + ")";
+      }
+      return p.getProperty("version", "(unknown version)");
     }
   }
 }
