@@ -35,6 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(
     name = "bench",
+    header = "Benchmark the strategies, each arm in its own JVM.",
     mixinStandardHelpOptions = true,
     description = {
       "Benchmark the strategies on one workload: each arm runs in its own JVM on the same topic",

@@ -45,6 +45,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code kcp consume}: run a consumer strategy, with progress, an optional audit and a summary. */
 @Command(
     name = "consume",
+    header = "Consume a topic: partition, worker, share or single.",
     mixinStandardHelpOptions = true,
     description = {
       "Consume a topic with a strategy: 'partition' (consumer per thread: --threads consumers in",

@@ -11,6 +11,7 @@ import picocli.CommandLine.ParseResult;
 /** {@code kcp}: the command line face of the Kafka Consumer Playbook. */
 @Command(
     name = "kcp",
+    header = "Kafka consumers, their lag and deployments, on a real broker.",
     mixinStandardHelpOptions = true,
     versionProvider = Kcp.Version.class,
     description = {
@@ -27,6 +28,7 @@ import picocli.CommandLine.ParseResult;
       AuditCommand.class,
       DltCommand.class,
       LagCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Kcp implements Runnable {
