@@ -257,6 +257,8 @@ final class ConsumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    broker.refuseEmbeddedOnly(spec, client, (connection, given) ->
+        "produce the workload with 'kcp produce " + connection + " --topic " + topic + " " + given + "' instead");
     Checks.positive("--threads", threads);
     Checks.positive("--commit-every", commitEvery);
     Checks.positive("--concurrency", concurrency);
