@@ -75,6 +75,20 @@ class CommandHelpTest {
   }
 
   @Test
+  void aLongCommandNameDoesNotWrapTheOthersHeaders() {
+    CommandLine cli = Kcp.commandLine();
+    CommandLine.Model.CommandSpec longName = CommandLine.Model.CommandSpec.create();
+    longName.usageMessage().header("A command with a long name and a header of seventy characters, whole.");
+    cli.addSubcommand("a-command-with-a-long-name", new CommandLine(longName));
+    Kcp.wholeHeaders(cli);
+    String help = cli.getUsageMessage(CommandLine.Help.Ansi.OFF);
+    assertThat(help).contains(
+        "  a-command-with-a-long-name  A command with a long name and a header of seventy characters, whole.\n",
+        "  lag                         " + cli.getSubcommands().get("lag").getCommandSpec().usageMessage().header()[0]
+            + "\n");
+  }
+
+  @Test
   void theRootHelpListsEveryCommandOnce() {
     String help = Kcp.commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF);
     String commands = help.substring(help.indexOf("Commands:"));
