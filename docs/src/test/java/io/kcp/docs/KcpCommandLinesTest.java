@@ -23,16 +23,19 @@ import picocli.CommandLine.Model.OptionSpec;
  *
  * <p>A command line is a code span {@code `kcp …`} in the text (a synopsis: {@code [optional]}
  * parts and {@code a\\|b} alternatives are read as plain arguments), or a line of a code block
- * that starts with {@code ./kcp}, {@code kcp} or
+ * that starts with {@code ./kcp}, {@code kcp}, the distribution's {@code …/bin/kcp} or
  * {@code java … -jar …kcp-cli.jar} (after an optional {@code $ }), with its {@code \} continuations;
  * it ends at a shell operator ({@code | & ; > <}) or a comment. Lines such as
- * {@code kcp lag: no such topic …} are kcp's output, not commands, and {@code …} stands for
+ * {@code kcp lag: no such topic …} or {@code kcp 0.1.0} ({@code --version}) are kcp's output, not
+ * commands, and {@code …} stands for
  * arguments left out. Only names are checked, not values or required options: the docs also show
  * commands that fail on purpose.
  */
 class KcpCommandLinesTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Pattern JAVA_JAR = Pattern.compile("^java\\b.*?-jar\\s+\\S*kcp-cli\\.jar(?:\\s+(.*))?$");
+  /** The unpacked distribution's launcher: {@code kcp-0.1.0/bin/kcp …}. */
+  private static final Pattern DIST = Pattern.compile("^\\S*/bin/kcp(?:\\s+(.*))?$");
   private static final Pattern INLINE = Pattern.compile("`(?:\\./)?kcp ([^`]+)`");
 
   @Test
@@ -61,6 +64,8 @@ class KcpCommandLinesTest {
             --strategy worker --concurency 8 | tail -1
         $ kcp consume … -p ssl.truststore.location=/x …
         java -Xmx64m -jar cli/target/kcp-cli.jar consume --topic t --bogus
+        kcp 0.1.0-SNAPSHOT
+        $ kcp-0.1.0-SNAPSHOT/bin/kcp consume --recrods 5
         ```
         Try `kcp lag watch -b B [--window 10] [--no-per-partition-series] [--time-lag probe\\|none]`, not `kcp lag watch --windows 10`.
         """;
@@ -70,8 +75,9 @@ class KcpCommandLinesTest {
         "a.md:4: kcp: unknown subcommand 'lagg'",
         "a.md:7: kcp consume: unknown option --concurency",
         "a.md:10: kcp consume: unknown option --bogus",
-        "a.md:12: `kcp lag watch --windows 10`: kcp lag watch: unknown option --windows");
-    assertThat(found).hasSize(8);
+        "a.md:12: kcp consume: unknown option --recrods",
+        "a.md:14: `kcp lag watch --windows 10`: kcp lag watch: unknown option --windows");
+    assertThat(found).hasSize(9);
   }
 
   /**
@@ -125,8 +131,14 @@ class KcpCommandLinesTest {
     return problems;
   }
 
-  /** "kcp lag watch: …": a subcommand path ending in a colon, before any option. */
+  /**
+   * "kcp lag watch: …": a subcommand path ending in a colon, before any option; or "kcp 0.1.0",
+   * the first line of {@code kcp --version}.
+   */
   private static boolean isOutput(List<String> tokens) {
+    if (!tokens.isEmpty() && tokens.get(0).matches("\\d+\\.\\d+.*")) {
+      return true;
+    }
     for (int i = 0; i < Math.min(3, tokens.size()) && !tokens.get(i).startsWith("-"); i++) {
       if (tokens.get(i).endsWith(":")) {
         return true;
@@ -141,6 +153,10 @@ class KcpCommandLinesTest {
     Matcher jar = JAVA_JAR.matcher(l);
     if (jar.matches()) {
       return jar.group(1) == null ? "" : jar.group(1);
+    }
+    Matcher dist = DIST.matcher(l);
+    if (dist.matches()) {
+      return dist.group(1) == null ? "" : dist.group(1).strip();
     }
     for (String kcp : List.of("./kcp", "kcp")) {
       if (l.equals(kcp)) {
