@@ -154,6 +154,34 @@ class WorkerStrategyTest {
   }
 
   @Test
+  void naiveDropsTheQueuedRecordsOfARevokedPartitionWhoseOffsetsItCommitted() {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    List<Long> handled = new CopyOnWriteArrayList<>();
+    // one worker: the first record runs (and waits), the other nine wait in the pool's queue
+    WorkerStrategyEngine engine = WorkerStrategy.of(config().build(), worker(Ordering.NAIVE).concurrency(1).build(),
+        r -> {
+          started.countDown();
+          release.await(10, TimeUnit.SECONDS);
+          handled.add(r.offset());
+        });
+    for (int i = 0; i < 10; i++) {
+      add(i, "k", "v");
+    }
+    engine.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> started.getCount() == 0
+        && mock.committed(Set.of(TP)).get(TP) != null && mock.committed(Set.of(TP)).get(TP).offset() == 10);
+    long committed = mock.committed(Set.of(TP)).get(TP).offset(); // all ten, before anything finished
+    mock.schedulePollTask(() -> mock.rebalance(List.of())); // the partition moves to another member
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().assignedPartitions() == 0);
+    release.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().inFlight() == 0);
+    engine.close(Duration.ofSeconds(5));
+    assertThat(handled).as("only the running record finished; the nine queued were dropped").containsExactly(0L);
+    assertThat(committed).as("committed past all ten: 1..9 are lost").isEqualTo(10);
+  }
+
+  @Test
   void aFailingHandlerStopsTheEngineWithoutCommittingPastIt() {
     WorkerStrategyEngine engine = WorkerStrategy.of(config().errorPolicy(ErrorPolicy.failFast()).build(),
         worker(Ordering.PARTITION).build(), r -> {
