@@ -81,7 +81,7 @@ final class DeployCommand implements Callable<Integer> {
   boolean compare;
 
   @Option(names = "--bad-version",
-      description = "v2 is a bad release: its handler fails 20 % of the records (the same ones on every attempt).")
+      description = "v2 is a bad release: its handler fails 20 %% of the records (the same ones on every attempt).")
   boolean badVersion;
 
   @Option(names = "--steps", defaultValue = "1p,25%,50%,100%", split = ",",

@@ -90,7 +90,46 @@ public final class Kcp implements Runnable {
     cli.setExecutionExceptionHandler(Kcp::onFailure);
     cli.setParameterExceptionHandler(Kcp::onBadUsage);
     wholeHeaders(cli);
+    reflowDescriptions(cli);
     return cli;
+  }
+
+  /**
+   * Joins the lines of every command's description into paragraphs, so that picocli wraps them
+   * at the terminal's width instead of breaking each source line on its own ("…carries (key,"
+   * then "per-key" alone on the next line). A blank line, or a line that starts with a space, a
+   * '-' or a '*', starts a new paragraph.
+   */
+  static void reflowDescriptions(CommandLine cmd) {
+    CommandLine.Model.UsageMessageSpec usage = cmd.getCommandSpec().usageMessage();
+    usage.description(paragraphs(usage.description()));
+    cmd.getSubcommands().values().stream().distinct().forEach(Kcp::reflowDescriptions);
+  }
+
+  static String[] paragraphs(String[] lines) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    StringBuilder paragraph = null;
+    for (String line : lines) {
+      boolean blank = line.isBlank();
+      boolean starts = blank || line.startsWith(" ") || line.startsWith("-") || line.startsWith("*");
+      if (paragraph != null && !starts) {
+        paragraph.append(' ').append(line.strip());
+        continue;
+      }
+      if (paragraph != null) {
+        out.add(paragraph.toString());
+        paragraph = null;
+      }
+      if (blank) {
+        out.add("");
+      } else {
+        paragraph = new StringBuilder(line.stripTrailing());
+      }
+    }
+    if (paragraph != null) {
+      out.add(paragraph.toString());
+    }
+    return out.toArray(String[]::new);
   }
 
   /** Gives {@code cmd} and every command under it the command list of {@link #commandList}. */

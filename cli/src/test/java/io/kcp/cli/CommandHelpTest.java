@@ -98,4 +98,38 @@ class CommandHelpTest {
     // no continuation line: every command's line is complete
     assertThat(commands.lines().skip(1)).allMatch(l -> l.matches("^  \\S.*"), "a command line, not a wrapped rest");
   }
+
+  /**
+   * Every command's whole {@code --help} renders without picocli's format warnings (a lone '%' in a
+   * description is a format specifier: "20 % of" printed "[picocli WARN] Could not format …"), and
+   * its description is wrapped as paragraphs: no sentence is split across two description lines,
+   * which picocli would print as two lines each wrapped on its own ("(key," then "per-key" alone).
+   */
+  @Test
+  void everyUsageRendersWithoutWarningsAndWrapsAsParagraphs() {
+    java.io.PrintStream stderr = System.err;
+    java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+    SoftAssertions soft = new SoftAssertions();
+    try {
+      System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+      for (CommandLine c : allCommands()) {
+        c.getUsageMessage(CommandLine.Help.Ansi.OFF); // the whole message, for its warnings
+        String name = c.getCommandSpec().qualifiedName();
+        for (String line : c.getCommandSpec().usageMessage().description()) {
+          soft.assertThat(line).as("%s: a description paragraph", name).doesNotContain("\n");
+        }
+        String[] description = c.getCommandSpec().usageMessage().description();
+        for (int i = 1; i < description.length; i++) {
+          String next = description[i];
+          soft.assertThat(!next.isEmpty() && Character.isLowerCase(next.charAt(0)))
+              .as("%s: a sentence split across description lines, \"%s\" | \"%s\"", name, description[i - 1], next)
+              .isFalse();
+        }
+      }
+    } finally {
+      System.setErr(stderr);
+    }
+    soft.assertThat(warnings.toString(java.nio.charset.StandardCharsets.UTF_8)).as("picocli's warnings").isEmpty();
+    soft.assertAll();
+  }
 }
