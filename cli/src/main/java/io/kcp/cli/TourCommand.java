@@ -103,6 +103,11 @@ final class TourCommand implements Callable<Integer> {
       description = "Kept for older scripts: copy chapter 1's consumer-per-thread audit file to FILE (--out keeps them all).")
   Path keepAudit;
 
+  /** The exit code after Ctrl-C, as the JVM gives it: 128 + SIGINT. */
+  static final int EXIT_INTERRUPTED = 130;
+
+  private static final String PRODUCER_LOGGER = "org.slf4j.simpleLogger.log.org.apache.kafka.clients.producer.KafkaProducer";
+
   private TourRun run;
   private BrokerOption.Broker b;
   private Map<String, Object> clientConfig;
@@ -111,7 +116,7 @@ final class TourCommand implements Callable<Integer> {
   private final String suffix = Long.toHexString(System.currentTimeMillis());
 
   @Override
-  public Integer call() throws IOException, InterruptedException {
+  public Integer call() throws Exception {
     if (chapter != null && (chapter < 1 || chapter > 4)) {
       throw new CliException("--chapter must be 1, 2, 3 or 4 (got " + chapter + ")");
     }
@@ -132,6 +137,12 @@ final class TourCommand implements Callable<Integer> {
       }
     }
     client.consumerProperties(); // bad settings fail first
+    if (!verbosity.verbose && System.getProperty(PRODUCER_LOGGER) == null) {
+      // Ctrl-C interrupts a deployment's traffic producer as it closes, which Kafka logs with a
+      // stack trace; what the tour says on Ctrl-C covers it (a producer created before this, in the
+      // same JVM, keeps its level)
+      System.setProperty(PRODUCER_LOGGER, "off");
+    }
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     long t0 = System.nanoTime();
@@ -173,9 +184,9 @@ final class TourCommand implements Callable<Integer> {
           bad == 0 ? "done" : "FAILED", (System.nanoTime() - t0) / 1e9, rows.size(),
           bad == 0 ? ", every verdict as expected" : ", " + bad + " with an unexpected verdict (marked !)");
       return bad == 0 ? 0 : Kcp.EXIT_FAILURE;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       if (run != null && run.stopping()) {
-        throw new CliException("stopped (Ctrl-C)");
+        return EXIT_INTERRUPTED; // the shutdown hook says what was closed
       }
       throw e;
     }

@@ -46,6 +46,8 @@ final class TourRun implements AutoCloseable {
   private final Thread tourThread = Thread.currentThread();
   private final Thread hook;
   private volatile boolean stopping;
+  /** A client still closing when the run gave up waiting for it (Ctrl-C). */
+  private volatile boolean abandoned;
   private String current = "";
   private long stepStart;
 
@@ -168,6 +170,9 @@ final class TourRun implements AutoCloseable {
 
       @Override
       public void write(char[] c, int off, int len) {
+        if (stopping) {
+          return; // a command's "interrupted" after Ctrl-C: the tour says what happened
+        }
         synchronized (err) {
           for (int i = off; i < off + len; i++) {
             if (lineStart) {
@@ -234,15 +239,41 @@ final class TourRun implements AutoCloseable {
         delete(dir);
       }
     }
-    err.println("kcp tour: stopped; everything closed; " + (keep ? "files kept in " : "removed ") + dir);
+    err.println("kcp tour: stopped; " + (clean && !abandoned ? "consumers, producers and broker closed"
+        : "broker closed, clients closed or given up") + "; " + (keep ? "files kept in " : "removed ") + dir);
     err.flush();
   }
 
   private void closeAll() {
-    for (AutoCloseable c; (c = open.pollLast()) != null; ) {
-      closeQuietly(c);
+    if (!stopping) {
+      for (AutoCloseable c; (c = open.pollLast()) != null; ) {
+        closeQuietly(c);
+      }
+      return;
+    }
+    // on Ctrl-C the sandbox's own exit hook may stop the broker at the same time, and a client
+    // closing against a broker that is gone waits for its timeouts (a producer's flush: minutes):
+    // close in the same order, but give up waiting after CLOSE_BOUND_SECONDS
+    Thread closer = new Thread(() -> {
+      for (AutoCloseable c; (c = open.pollLast()) != null; ) {
+        closeQuietly(c);
+      }
+    }, "kcp-tour-close");
+    closer.setDaemon(true);
+    closer.start();
+    try {
+      closer.join(TimeUnit.SECONDS.toMillis(CLOSE_BOUND_SECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (closer.isAlive()) {
+      abandoned = true;
+      err.println("  (a client still closing after " + CLOSE_BOUND_SECONDS + " s, its broker gone: not waiting for it)");
     }
   }
+
+  /** On Ctrl-C, how long closing may wait for clients whose broker is gone. */
+  static final int CLOSE_BOUND_SECONDS = 5;
 
   private void closeQuietly(AutoCloseable c) {
     try {

@@ -127,7 +127,7 @@ class TourTest {
       System.out.printf("TOUR Ctrl-C: exited %d after %.1f s%n", p.exitValue(), (System.nanoTime() - t0) / 1e9);
       String after = read(err);
       assertThat(p.exitValue()).as(after).isEqualTo(130); // 128 + SIGINT
-      assertThat(after).contains("kcp tour: stopping (Ctrl-C)", "stopped; everything closed; removed " + temp)
+      assertThat(after).contains("kcp tour: stopping (Ctrl-C)", "kcp tour: stopped; ", "; removed " + temp)
           .doesNotContain("\tat ");
       assertThat(temp).doesNotExist();
     } finally {
