@@ -125,6 +125,10 @@ final class TourCommand implements Callable<Integer> {
     if (records != null) {
       Checks.positive("--records", records);
     }
+    if (keepAudit != null && chapter != null && chapter != 1) {
+      throw new CliException("--audit keeps chapter 1's audit file, and --chapter " + chapter
+          + " does not run chapter 1: drop one of them (--out DIR keeps every file)");
+    }
     if (keepAudit != null && Files.exists(keepAudit)) {
       throw new CliException("--audit " + keepAudit + " exists already: name a new file"
           + " (an old run's lines would count as another consumer run)");
@@ -247,7 +251,7 @@ final class TourCommand implements Callable<Integer> {
   private Path arm(String name, String t, List<String> strategy, boolean orderFree) {
     Path audit = run.file("ch1-" + name + ".tsv");
     List<String> args = new ArrayList<>(List.of("consume", "--topic", t, "--group", t + "-" + name,
-        "--handler-latency", "1ms", "--until-drained", "--duration", timeout.toMillis() + "ms",
+        "--handler-latency", "1ms", "--until-drained", "--duration", duration(timeout),
         "--audit", audit.toString(), "--json"));
     args.addAll(strategy);
     JsonNode summary = lastJson(kcp(args), "kcp consume");
@@ -339,7 +343,7 @@ final class TourCommand implements Callable<Integer> {
         // static membership: the restarted process takes over at once, not after a session timeout
         "--instance-id", group + "-instance", "--audit", audit.toString()));
     if (drain) {
-      cmd.addAll(List.of("--until-drained", "--duration", timeout.toMillis() + "ms"));
+      cmd.addAll(List.of("--until-drained", "--duration", duration(timeout)));
     }
     cmd.addAll(childClient);
     run.say("$ kcp %s", String.join(" ", cmd.subList(cmd.indexOf("consume"), cmd.size())));
@@ -359,7 +363,7 @@ final class TourCommand implements Callable<Integer> {
     ProduceCommand.produce(clientConfig, t, 3, n, keys, false, run.indented("    "));
     Path audit = run.file("ch2-poison.tsv");
     JsonNode summary = lastJson(kcp(List.of("consume", "--topic", t, "--group", t + "-g", "--strategy", "worker",
-        "--ordering", "key", "--until-drained", "--duration", timeout.toMillis() + "ms", "--fail-rate", "0.002",
+        "--ordering", "key", "--until-drained", "--duration", duration(timeout), "--fail-rate", "0.002",
         "--fail-times", "always", "--max-attempts", "3", "--retry-backoff", "50ms", "--retry-backoff-max", "200ms",
         "--no-breaker", "--audit", audit.toString(), "--json")), "kcp consume");
     AuditReport report = AuditReport.of(clientConfig, t, List.of(audit));
@@ -404,7 +408,8 @@ final class TourCommand implements Callable<Integer> {
             rate * 2, parts, rate, handlerMs),
         "Way 1: ConsumerLag (kafka-consumer-groups' columns: committed offset vs log end); way 2: the",
         "consumer's own records-lag (ClientLagMetrics, its position, so ahead of way 1); way 3: the",
-        "LagMonitor's status over a window (Burrow's rules). Watch: way 2 below way 1, status WARN.");
+        "LagMonitor's status over a window of 4 observations (Burrow's rules). Watch: way 2 below way 1;",
+        "WARN as the lag keeps growing (a window this short flickers: STALL, even STOP, are possible).");
     Traffic traffic = run.open(Traffic.start(clientConfig, t, keys, rate * 2));
     run.open(engine);
     engine.start();
@@ -547,6 +552,11 @@ final class TourCommand implements Callable<Integer> {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** A duration as an option value: {@code 120s}, or {@code 1500ms}. */
+  private static String duration(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+  }
 
   /**
    * Runs {@code kcp ARGS -b BROKER} in this JVM, as a reader would type it; its stderr goes to the
