@@ -103,6 +103,10 @@ final class TourCommand implements Callable<Integer> {
       description = "Kept for older scripts: copy chapter 1's consumer-per-thread audit file to FILE (--out keeps them all).")
   Path keepAudit;
 
+  /** The course's chapter files, by number. */
+  private static final Map<Integer, String> CHAPTERS = Map.of(1, "01-multithreaded-consumers.md",
+      2, "02-errors-and-tracing.md", 3, "03-consumer-lag.md", 4, "04-deploying-consumers.md");
+
   /** The exit code after Ctrl-C, as the JVM gives it: 128 + SIGINT. */
   static final int EXIT_INTERRUPTED = 130;
 
@@ -184,9 +188,10 @@ final class TourCommand implements Callable<Integer> {
       stdout.println(json ? CliJson.line(summary) : table(rows));
       stdout.flush();
       long bad = rows.stream().filter(row -> !row.ok()).count();
-      err.printf(Locale.ROOT, "tour %s in %.0f s: %d step(s)%s. Read on: docs/01-multithreaded-consumers.md%n",
+      err.printf(Locale.ROOT, "tour %s in %.0f s: %d step(s)%s. Read on: docs/%s%n",
           bad == 0 ? "done" : "FAILED", (System.nanoTime() - t0) / 1e9, rows.size(),
-          bad == 0 ? ", every verdict as expected" : ", " + bad + " with an unexpected verdict (marked !)");
+          bad == 0 ? ", every verdict as expected" : ", " + bad + " with an unexpected verdict (marked !)",
+          CHAPTERS.get(chapter == null ? 1 : chapter));
       return bad == 0 ? 0 : Kcp.EXIT_FAILURE;
     } catch (Exception e) {
       if (run != null && run.stopping()) {
