@@ -17,6 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code kcp audit}: what the topic holds versus what the handlers recorded. */
 @Command(
     name = "audit",
+    header = "Check audit files: lost, duplicates, order violations.",
     mixinStandardHelpOptions = true,
     description = {
       "Compare audit files (written by consumers run with --audit) with what the topic holds:",

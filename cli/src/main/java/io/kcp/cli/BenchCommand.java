@@ -35,6 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(
     name = "bench",
+    header = "Benchmark the strategies, each arm in its own JVM.",
     mixinStandardHelpOptions = true,
     description = {
       "Benchmark the strategies on one workload: each arm runs in its own JVM on the same topic",
@@ -154,7 +155,7 @@ final class BenchCommand implements Callable<Integer> {
     String benchClasspath = benchClasspath();
     for (String pc : List.of("pc-key", "pc-unordered")) {
       if (arms.contains(pc) && benchClasspath == null) {
-        String how = "the bench module is not built: run 'mvn -pl bench -am package -DskipTests'"
+        String how = "the bench module is not built: run './mvnw -pl bench -am package -DskipTests'"
             + " (./kcp builds it for you)";
         if (asked) {
           throw new CliException("arm " + pc + ": " + how);
@@ -402,10 +403,14 @@ final class BenchCommand implements Callable<Integer> {
   private String pcClasspath;
 
   /**
-   * The bench module's classpath ({@code bench/target/kcp-bench.jar} and {@code lib/*.jar}),
-   * found by walking up from where this class was loaded; null if it is not built.
+   * The classpath of the Parallel Consumer arms: this JVM's own when the bench module is on it (the
+   * distribution's lib/ holds it), else the bench module's build ({@code bench/target/kcp-bench.jar}
+   * and {@code lib/*.jar}), found by walking up from where this class was loaded; null if neither.
    */
   static String benchClasspath() {
+    if (Kcp.class.getClassLoader().getResource(PC_ARM.replace('.', '/') + ".class") != null) {
+      return System.getProperty("java.class.path");
+    }
     try {
       Path here = Path.of(Kcp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       for (Path dir = here; dir != null; dir = dir.getParent()) {

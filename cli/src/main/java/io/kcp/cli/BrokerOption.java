@@ -2,7 +2,14 @@ package io.kcp.cli;
 
 import io.kcp.sandbox.KafkaSandbox;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
 /**
  * {@code --bootstrap-server}: a real cluster when given; otherwise, for commands where that makes
@@ -61,6 +68,46 @@ final class BrokerOption {
         sandbox.bootstrapServers(), (System.nanoTime() - t0) / 1e9);
     err.flush();
     return new Broker(sandbox.bootstrapServers(), sandbox, user);
+  }
+
+  /**
+   * How an option's description starts when the option only means something to the embedded
+   * broker; {@link #refuseEmbeddedOnly} refuses it next to a broker of the user's.
+   */
+  static final String EMBEDDED_ONLY = "Embedded broker only:";
+
+  /**
+   * Refuses, as bad usage, the options of {@code spec} marked {@link #EMBEDDED_ONLY} that were
+   * given (on the command line, whatever their value) together with a broker: {@code
+   * --bootstrap-server}, or {@code bootstrap.servers} in the client settings. They would be ignored
+   * without a word. {@code instead} gets the connection options ({@code -b B}, {@code
+   * --command-config FILE}) and the refused options with their values, and says what to run.
+   */
+  void refuseEmbeddedOnly(CommandSpec spec, ClientSettings client, BiFunction<String, String, String> instead) {
+    ParseResult parsed = spec.commandLine().getParseResult();
+    List<String> names = new ArrayList<>();
+    StringBuilder given = new StringBuilder();
+    for (OptionSpec o : spec.options()) {
+      if (o.description().length > 0 && o.description()[0].startsWith(EMBEDDED_ONLY) && parsed.hasMatchedOption(o.longestName())) {
+        names.add(o.longestName());
+        given.append(given.length() == 0 ? "" : " ").append(o.longestName()).append(' ')
+            .append(String.join(",", parsed.matchedOption(o.longestName()).stringValues()));
+      }
+    }
+    boolean flag = bootstrapServer != null && !bootstrapServer.isBlank();
+    fallBackTo(client);
+    if (names.isEmpty() || bootstrapServer == null || bootstrapServer.isBlank()) {
+      return;
+    }
+    java.nio.file.Path config = client == null ? null : client.commandConfig;
+    String connection = (flag || config == null ? "-b " + bootstrapServer.strip() : "")
+        + (config == null ? "" : (flag ? " " : "") + ClientSettings.CONFIG + " " + config);
+    String list = names.size() == 1 ? names.get(0)
+        : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
+    throw new ParameterException(spec.commandLine(), list + (names.size() == 1 ? " only applies" : " only apply")
+        + " to the embedded broker (no --bootstrap-server"
+        + (flag ? "" : ", no bootstrap.servers in " + ClientSettings.CONFIG + "/" + ClientSettings.PROPERTY)
+        + "): " + instead.apply(connection, given.toString()));
   }
 
   private void fallBackTo(ClientSettings client) {

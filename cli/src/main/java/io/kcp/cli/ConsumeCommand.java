@@ -45,6 +45,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code kcp consume}: run a consumer strategy, with progress, an optional audit and a summary. */
 @Command(
     name = "consume",
+    header = "Consume a topic: partition, worker, share or single.",
     mixinStandardHelpOptions = true,
     description = {
       "Consume a topic with a strategy: 'partition' (consumer per thread: --threads consumers in",
@@ -256,6 +257,8 @@ final class ConsumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    broker.refuseEmbeddedOnly(spec, client, (connection, given) ->
+        "produce the workload with 'kcp produce " + connection + " --topic " + topic + " " + given + "' instead");
     Checks.positive("--threads", threads);
     Checks.positive("--commit-every", commitEvery);
     Checks.positive("--concurrency", concurrency);

@@ -33,6 +33,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code kcp deploy}: a measured deployment of the demo consumer, v1 to v2, under steady traffic. */
 @Command(
     name = "deploy",
+    header = "Deploy v2 over a v1 fleet under traffic; measure it.",
     mixinStandardHelpOptions = true,
     description = {
       "Deploy v2 of a demo consumer over a running fleet of v1, under steady traffic, and measure",

@@ -30,6 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code kcp dlt}: what is in a dead-letter topic, and why, grouped by cause. */
 @Command(
     name = "dlt",
+    header = "Show a dead-letter topic, counted per cause.",
     mixinStandardHelpOptions = true,
     description = {
       "Show the records of a dead-letter topic with the story their kcp.dlt.* headers tell (where",

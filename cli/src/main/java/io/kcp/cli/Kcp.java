@@ -11,6 +11,7 @@ import picocli.CommandLine.ParseResult;
 /** {@code kcp}: the command line face of the Kafka Consumer Playbook. */
 @Command(
     name = "kcp",
+    header = "Kafka consumers, their lag and deployments, on a real broker.",
     mixinStandardHelpOptions = true,
     versionProvider = Kcp.Version.class,
     description = {
@@ -27,6 +28,7 @@ import picocli.CommandLine.ParseResult;
       AuditCommand.class,
       DltCommand.class,
       LagCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Kcp implements Runnable {
@@ -81,12 +83,42 @@ public final class Kcp implements Runnable {
     return cli.execute(args);
   }
 
-  /** The configured picocli command line, with kcp's error handling. */
+  /** The configured picocli command line, with kcp's error handling and command lists. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Kcp());
     cli.setExecutionExceptionHandler(Kcp::onFailure);
     cli.setParameterExceptionHandler(Kcp::onBadUsage);
+    wholeHeaders(cli);
     return cli;
+  }
+
+  /** Gives {@code cmd} and every command under it the command list of {@link #commandList}. */
+  static void wholeHeaders(CommandLine cmd) {
+    cmd.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Kcp::commandList);
+    cmd.getSubcommands().values().stream().distinct().forEach(Kcp::wholeHeaders);
+  }
+
+  /**
+   * The list of subcommands in a usage message: each name and its one-sentence header on one line.
+   * picocli's own list wraps the header at 80 columns, a narrow column once one command has a long
+   * name, and cuts a sentence in two; here the header stays whole (CommandHelpTest keeps each one
+   * to 70 characters).
+   */
+  static String commandList(CommandLine.Help help) {
+    java.util.Map<String, CommandLine.Help> subcommands = help.subcommands();
+    if (subcommands.isEmpty()) {
+      return "";
+    }
+    int width = subcommands.keySet().stream().mapToInt(String::length).max().orElse(0);
+    StringBuilder list = new StringBuilder();
+    subcommands.forEach((names, sub) -> {
+      String[] header = sub.commandSpec().usageMessage().header();
+      String[] description = sub.commandSpec().usageMessage().description();
+      String line = header.length > 0 ? header[0] : description.length > 0 ? description[0] : "";
+      list.append("  ").append(help.colorScheme().commandText(names))
+          .append(" ".repeat(width - names.length() + 2)).append(line.strip()).append(System.lineSeparator());
+    });
+    return list.toString();
   }
 
   private static int onBadUsage(ParameterException e, String[] args) {
@@ -158,12 +190,35 @@ public final class Kcp implements Runnable {
     }
   }
 
-  /** Prints the version of the kcp jar. */
+  /**
+   * {@code kcp --version}: kcp's version (the jar manifest's Implementation-Version, else the one
+   * the build wrote into the classes), the kafka-clients it talks with and the Java it runs on.
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+      return new String[] {
+        "kcp " + kcpVersion(),
+        "kafka-clients " + org.apache.kafka.common.utils.AppInfoParser.getVersion(),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ", "
+            + System.getProperty("java.home") + ")"
+      };
+    }
+
+    static String kcpVersion() {
       String v = Kcp.class.getPackage().getImplementationVersion();
-      return new String[] {"kcp " + (v == null ? "(development build)" : v)};
+      if (v != null) {
+        return v;
+      }
+      java.util.Properties p = new java.util.Properties();
+      try (java.io.InputStream in = Kcp.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (java.io.IOException e) {
+        return "(unknown version: " + e.getMessage() + ")";
+      }
+      return p.getProperty("version", "(unknown version)");
     }
   }
 }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 /** {@code kcp lag}: a group's lag per partition, like kafka-consumer-groups, plus status and time lag. */
 @Command(
     name = "lag",
+    header = "A consumer group's lag per partition, with its status.",
     mixinStandardHelpOptions = true,
     description = {
       "A consumer group's lag per partition: the columns (and numbers) of",

@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 /** {@code kcp lag evaluate}: Burrow's rules over a hand-written window or a recording, offline. */
 @Command(
     name = "evaluate",
+    header = "Evaluate lag offline from a window or a recording.",
     mixinStandardHelpOptions = true,
     description = {
       "Evaluate lag offline, no cluster needed. FILE (or - or nothing: stdin) is a",

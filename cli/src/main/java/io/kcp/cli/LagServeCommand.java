@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 /** {@code kcp lag serve}: samples groups and serves a live page, Burrow-shaped JSON and Prometheus metrics. */
 @Command(
     name = "serve",
+    header = "Serve a lag page, Burrow's HTTP API and /metrics.",
     mixinStandardHelpOptions = true,
     description = {
       "Sample the named groups (or every consumer group) each --interval and serve,",

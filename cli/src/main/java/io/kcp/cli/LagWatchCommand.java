@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
 /** {@code kcp lag watch}: the lag table every interval, with trends, a recording and an export. */
 @Command(
     name = "watch",
+    header = "Watch a group's lag live, with trends and status.",
     mixinStandardHelpOptions = true,
     description = {
       "Watch a group: the lag table every --interval, with trend arrows (lag up or",

@@ -13,6 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code kcp produce}: the keyed workload every test and benchmark uses. */
 @Command(
     name = "produce",
+    header = "Produce the keyed workload that kcp audit checks.",
     mixinStandardHelpOptions = true,
     description = {
       "Produce the keyed workload: N records over K keys; each value carries (key, per-key",

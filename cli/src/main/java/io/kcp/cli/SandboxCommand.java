@@ -15,6 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code kcp sandbox}: a real Kafka broker on this machine until Ctrl-C. */
 @Command(
     name = "sandbox",
+    header = "Run a real Kafka broker (KRaft, no Docker) until Ctrl-C.",
     mixinStandardHelpOptions = true,
     description = {
       "Start a real Apache Kafka broker (KRaft, from Maven Central jars; no Docker) and keep it",
