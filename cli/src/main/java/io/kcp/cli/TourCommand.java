@@ -156,8 +156,8 @@ final class TourCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     try (TourRun r = new TourRun(err, out, pause)) {
       run = r;
-      err.println("kcp tour" + (fast ? " --fast" : "") + (chapter != null ? " --chapter " + chapter : "")
-          + ": files in " + r.dir + (out == null ? " (removed at the end)" : ""));
+      err.println("kcp tour: " + (fast ? "fast" : "full") + " mode, " + (chapter == null ? "every chapter" : "chapter " + chapter + " only")
+          + "; files in " + r.dir + (out == null ? " (removed at the end)" : ""));
       err.flush();
       b = r.open(broker.open(err, client));
       clientConfig = b.clientConfig();
