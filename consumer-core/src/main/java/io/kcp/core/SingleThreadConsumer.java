@@ -11,7 +11,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  * order, offsets committed only after their handler returned.
  *
  * <p>This is the consumer every Kafka tutorial starts with, and the yardstick the multi-threaded
- * strategies are measured against. It is also the plain read-back {@code kcp tour} uses.
+ * strategies are measured against. {@code kcp consume --strategy single} runs it.
  *
  * <pre>{@code
  * ConsumerEngine engine = SingleThreadConsumer.of(

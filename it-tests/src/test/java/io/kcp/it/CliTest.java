@@ -63,15 +63,6 @@ class CliTest {
   }
 
   @Test
-  void tourRunsAgainstAGivenBroker(KafkaSandbox kafka) {
-    Cli.Result tour = Cli.run("tour", "-b", kafka.bootstrapServers(),
-        "--topic", SharedBroker.uniqueName("cli-tour"), "--records", "3000", "--keys", "30");
-    assertThat(tour.exitCode()).as(tour.err()).isZero();
-    assertThat(tour.err()).contains("[1] broker", "[4] audit", "nothing lost");
-    assertThat(tour.out()).containsPattern("lost\\s*:?\\s*0");
-  }
-
-  @Test
   void unknownOptionIsOneLineAndExitTwo() {
     Cli.Result r = Cli.run("produce", "--topic", "t", "--recrods", "5");
     assertThat(r.exitCode()).isEqualTo(2);
