@@ -10,8 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -64,6 +64,9 @@ public final class Install {
     }
   }
 
+  /** A download that receives nothing for this long is given up. */
+  static final Duration STALL = Duration.ofSeconds(60);
+
   static void install(URI url, String sha512, Path dest) throws Failure {
     if (Files.isRegularFile(dest.resolve("bin").resolve("mvn"))) {
       return;
@@ -90,10 +93,12 @@ public final class Install {
       }
       try {
         Files.move(unpacked, dest, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-        // another ./mvnw installed it meanwhile: keep theirs
       } catch (IOException e) {
-        throw new Failure("cannot move the unpacked Maven to " + dest + ": " + e);
+        // another ./mvnw installed it meanwhile (Linux reports ENOTEMPTY as a plain
+        // FileSystemException, not DirectoryNotEmptyException): keep theirs
+        if (!Files.isRegularFile(dest.resolve("bin").resolve("mvn"))) {
+          throw new Failure("cannot move the unpacked Maven to " + dest + ": " + e);
+        }
       }
     } finally {
       deleteTree(tmp);
@@ -113,22 +118,50 @@ public final class Install {
       throw new Failure("this Java has no SHA-512: " + e);
     }
     long[] length = {-1};
+    long[] lastByte = {System.nanoTime()};
+    boolean[] stalled = {false};
     try (InputStream in = open(url, length); OutputStream out = Files.newOutputStream(to)) {
+      // a read of the body has no timeout of its own: a watchdog closes a download that stalls
+      Thread watchdog = new Thread(() -> {
+        try {
+          while (true) {
+            Thread.sleep(1_000);
+            if (System.nanoTime() - lastByte[0] > STALL.toNanos()) {
+              stalled[0] = true;
+              in.close();
+              return;
+            }
+          }
+        } catch (InterruptedException | IOException e) {
+          // the download ended first, or the close failed: nothing more to watch
+        }
+      }, "mvnw-download-watchdog");
+      watchdog.setDaemon(true);
+      watchdog.start();
       byte[] buf = new byte[64 * 1024];
       long done = 0;
       long shown = System.nanoTime();
-      for (int n; (n = in.read(buf)) > 0; ) {
-        out.write(buf, 0, n);
+      try {
+        for (int n; (n = in.read(buf)) > 0; ) {
+          lastByte[0] = System.nanoTime();
+          out.write(buf, 0, n);
         sha.update(buf, 0, n);
         done += n;
         if (System.nanoTime() - shown > 1_000_000_000L) {
           progress(done, length[0]);
           shown = System.nanoTime();
         }
+        }
+      } finally {
+        watchdog.interrupt();
+      }
+      if (stalled[0]) {
+        throw new IOException("no byte arrived for " + STALL.toSeconds() + " s");
       }
       progress(done, length[0]);
     } catch (IOException e) {
-      throw new Failure("could not download " + url + ": " + describe(e));
+      throw new Failure("could not download " + url + ": "
+          + (stalled[0] ? "no byte arrived for " + STALL.toSeconds() + " s (check the network or set MVNW_REPOURL)" : describe(e)));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new Failure("interrupted while downloading " + url);
@@ -240,12 +273,16 @@ public final class Install {
         }
         switch (type) {
           case '5' -> {
+            Files.createDirectories(target.getParent());
+            within(into, target.getParent(), name, url);
             Files.createDirectories(target);
             dirModes.put(target, mode);
           }
           case '0', '\0', '7' -> {
             Files.createDirectories(target.getParent());
-            try (OutputStream out = Files.newOutputStream(target)) {
+            within(into, target.getParent(), name, url);
+            try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
               copy(in, out, size);
             }
             skip(in, padded(size) - size);
@@ -256,7 +293,11 @@ public final class Install {
             }
           }
           case '2' -> {
+            if (!target.getParent().resolve(link).normalize().startsWith(into)) {
+              throw new Failure(url + ": entry " + name + " links to " + link + ", outside the archive; refused");
+            }
             Files.createDirectories(target.getParent());
+            within(into, target.getParent(), name, url);
             Files.createSymbolicLink(target, Path.of(link));
           }
           case '1' -> {
@@ -277,6 +318,13 @@ public final class Install {
       }
     } catch (IOException | RuntimeException e) {
       throw new Failure("could not unpack " + url + ": " + describe(e));
+    }
+  }
+
+  /** Refuses an entry whose directory, links followed, is not inside {@code into}. */
+  private static void within(Path into, Path dir, String name, URI url) throws Failure, IOException {
+    if (!dir.toRealPath().startsWith(into.toRealPath())) {
+      throw new Failure(url + ": entry " + name + " would be written through a link outside the archive; refused");
     }
   }
 

@@ -58,7 +58,13 @@ class MavenWrapperTest {
   }
 
   private static void entry(OutputStream out, String name, char type, int mode, byte[] data) throws IOException {
+    entry(out, name, type, mode, data, "");
+  }
+
+  private static void entry(OutputStream out, String name, char type, int mode, byte[] data, String link)
+      throws IOException {
     byte[] h = new byte[512];
+    put(h, 157, link);
     put(h, 0, name);
     put(h, 100, String.format("%07o", mode));
     put(h, 124, String.format("%011o", data.length));
@@ -125,5 +131,55 @@ class MavenWrapperTest {
     assertThat(r.err().lines().toList()).hasSize(1).first().asString()
         .startsWith("mvnw: could not download " + dir.resolve("missing.tar.gz").toUri() + ": ");
     assertThat(dest).doesNotExist();
+  }
+
+  /**
+   * A symbolic link that points out of the distribution, and a file written "through" it, must not
+   * put anything outside the install directory (the checksum pins the archive, so this is defence
+   * in depth against a pinned but hostile archive).
+   */
+  @Test
+  void aLinkOutOfTheDistributionIsRefusedAndNothingIsWrittenThroughIt() throws Exception {
+    Path outside = Files.createDirectories(dir.resolve("outside"));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (OutputStream gz = new GZIPOutputStream(bytes)) {
+      String top = "apache-maven-9.9.9/";
+      entry(gz, top, '5', 0755, new byte[0]);
+      entry(gz, top + "bin/mvn", '0', 0755, "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8));
+      entry(gz, top + "escape", '2', 0777, new byte[0], outside.toString());
+      entry(gz, top + "escape/planted", '0', 0644, "x".getBytes(StandardCharsets.UTF_8));
+      gz.write(new byte[1024]);
+    }
+    byte[] dist = bytes.toByteArray();
+    Path file = Files.write(dir.resolve("hostile.tar.gz"), dist);
+    Path dest = dir.resolve("dists").resolve("apache-maven-9.9.9").resolve("abc");
+    Result r = install(file.toUri().toString(), sha512(dist), dest);
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("escape").contains("outside the archive");
+    assertThat(outside.resolve("planted")).doesNotExist();
+    assertThat(dest).doesNotExist();
+  }
+
+  /** Two first runs of ./mvnw at once (two terminals, a parallel CI job) both end with Maven installed. */
+  @Test
+  void twoInstallsAtOnceBothSucceed() throws Exception {
+    byte[] dist = distribution();
+    Path file = Files.write(dir.resolve("maven.tar.gz"), dist);
+    Path dest = dir.resolve("dists").resolve("apache-maven-9.9.9").resolve("abc");
+    java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.Callable<Result> one = () -> install(file.toUri().toString(), sha512(dist), dest);
+      List<java.util.concurrent.Future<Result>> both = two.invokeAll(List.of(one, one));
+      for (java.util.concurrent.Future<Result> f : both) {
+        Result r = f.get();
+        assertThat(r.code()).as(r.err()).isZero();
+      }
+    } finally {
+      two.shutdownNow();
+    }
+    assertThat(dest.resolve("bin/mvn")).isExecutable();
+    try (Stream<Path> in = Files.list(dest.getParent())) {
+      assertThat(in.map(p -> p.getFileName().toString()).toList()).isEqualTo(List.of("abc"));
+    }
   }
 }
