@@ -153,6 +153,13 @@ class SecretScanTest {
       assertThat(lagJson.out()).contains("scan-partition");
       Cli.Result all = run(scan, "lag", "--command-config", admin, "--all-groups", "--samples", "1", "--verbose");
       assertThat(all.out()).contains("scan-worker", "scan-partition");
+      // way 1 as Kafka's own tool and way 2 as a group member, with the same settings file
+      Cli.Result tool = run(scan, "kafka-consumer-groups", "--bootstrap-server", kafka.bootstrapServers(),
+          "--command-config", admin, "--describe", "--group", "scan-partition");
+      assertThat(tool.out()).contains("scan-partition", TOPIC);
+      Cli.Result client = run(scan, "lag", "client", "--command-config", admin, "--topic", TOPIC, "--group",
+          "scan-lag-client", "--interval", "300ms", "--until-caught-up", "--duration", "60s", "--json", "--verbose");
+      assertThat(client.out()).contains("records_lag");
       Path record = files.resolve("lag-watch.jsonl");
       Cli.Result watch = run(scan, "lag", "watch", "--command-config", admin, "--group", "scan-partition",
           "--interval", "300ms", "--count", "2", "--json", "--record", record.toString(), "--verbose");
