@@ -103,6 +103,35 @@ class TourTest {
   }
 
   @Test
+  void ctrlCAtThePromptStopsAtOnce() throws Exception {
+    Process p = KcpProcess.start(dir, "prompt", List.of("tour", "--fast", "--pause", "--chapter", "2"));
+    // stdin stays open and is never written: the tour waits at its first prompt
+    Path err = dir.resolve("prompt.err");
+    try {
+      assumeThat(ignoresSigint(p.pid())).as("SIGINT is ignored in this environment: Ctrl-C cannot be sent").isFalse();
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+          .until(() -> !p.isAlive() || read(err).contains("(Enter for the next step"));
+      String before = read(err);
+      assertThat(p.isAlive()).as(before).isTrue();
+      Matcher m = Pattern.compile("files in (\\S+) \\(removed at the end\\)").matcher(before);
+      assertThat(m.find()).as(before).isTrue();
+      Path temp = Path.of(m.group(1));
+
+      long t0 = System.nanoTime();
+      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start();
+      assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("exits within 10 s of Ctrl-C at the prompt: " + read(err)).isTrue();
+      System.out.printf("TOUR Ctrl-C at the prompt: exited %d after %.1f s%n", p.exitValue(), (System.nanoTime() - t0) / 1e9);
+      String after = read(err);
+      assertThat(p.exitValue()).as(after).isEqualTo(130);
+      assertThat(after).contains("kcp tour: stopped; ", "; removed " + temp).doesNotContain("\tat ");
+      assertThat(temp).doesNotExist();
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
   void ctrlCClosesEverythingAndRemovesTheTemporaryDirectory() throws Exception {
     Process p = KcpProcess.start(dir, "tour", List.of("tour", "--fast", "--pause"));
     p.getOutputStream().close(); // stdin at EOF: --pause must not wait
