@@ -64,7 +64,21 @@ public final class Kcp implements Runnable {
       // what kcp's own one-line error says already; with --verbose they are shown as well
       System.setProperty("org.slf4j.simpleLogger.log." + logger, verbose ? "info" : "off");
     }
+    if (!verbose && isTour(args) && System.getProperty(TourCommand.PRODUCER_LOGGER) == null) {
+      // in this process only: a test JVM that runs the tour keeps its producers' logging
+      System.setProperty(TourCommand.PRODUCER_LOGGER, "off");
+    }
     System.exit(run(args));
+  }
+
+  /** Whether the command is {@code kcp tour} (its first argument that is not an option). */
+  private static boolean isTour(String[] args) {
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        return a.equals("tour");
+      }
+    }
+    return false;
   }
 
   /**

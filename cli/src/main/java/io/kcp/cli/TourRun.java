@@ -16,7 +16,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -39,13 +41,23 @@ final class TourRun implements AutoCloseable {
   final Path dir;
   private final boolean keep;
   private boolean pause;
-  private final BufferedReader stdin;
+  /**
+   * With {@code --pause}: stdin's lines, read on a daemon thread, so that waiting for Enter is a
+   * {@code take()} which Ctrl-C's interrupt ends at once (a blocking readLine() would not wake).
+   */
+  private final BlockingQueue<String> stdinLines = new LinkedBlockingQueue<>();
+  /** Put on {@link #stdinLines} when stdin is closed (or unreadable). */
+  private static final String EOF = new String("EOF");
   private final List<Row> rows = new ArrayList<>();
   private final Deque<AutoCloseable> open = new ConcurrentLinkedDeque<>();
   private final CountDownLatch finished = new CountDownLatch(1);
   private final Thread tourThread = Thread.currentThread();
   private final Thread hook;
   private volatile boolean stopping;
+  /** The normal close has begun: Ctrl-C now waits for it rather than interrupting clients mid-close. */
+  private volatile boolean closing;
+  /** A step started and not yet done (an error then ends it). */
+  private boolean stepOpen;
   /** A client still closing when the run gave up waiting for it (Ctrl-C). */
   private volatile boolean abandoned;
   private String current = "";
@@ -56,7 +68,11 @@ final class TourRun implements AutoCloseable {
     this.keep = out != null;
     this.dir = out != null ? Files.createDirectories(out) : Files.createTempDirectory("kcp-tour-");
     this.pause = pause;
-    this.stdin = pause ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)) : null;
+    if (pause) {
+      Thread reader = new Thread(this::readStdin, "kcp-tour-stdin");
+      reader.setDaemon(true); // never keeps the JVM alive: it may block on stdin forever
+      reader.start();
+    }
     this.hook = new Thread(this::onShutdown, "kcp-tour-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
   }
@@ -94,6 +110,17 @@ final class TourRun implements AutoCloseable {
     return stopping;
   }
 
+  private void readStdin() {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+      for (String line; (line = in.readLine()) != null; ) {
+        stdinLines.add(line);
+      }
+    } catch (IOException | RuntimeException e) {
+      // unreadable stdin: as if closed
+    }
+    stdinLines.add(EOF);
+  }
+
   /**
    * A step: (with {@code --pause}) waits for Enter, prints its header {@code [chN i/n] title} and
    * its explanation, and starts its clock.
@@ -102,32 +129,75 @@ final class TourRun implements AutoCloseable {
     check();
     current = "ch" + chapter + " " + index + "/" + total;
     if (pause) {
-      err.print("(Enter for the next step: " + title + ") ");
-      err.flush();
+      synchronized (err) {
+        err.print("(Enter for the next step: " + title + ") ");
+        err.flush();
+      }
+      String line;
       try {
-        if (stdin.readLine() == null) {
-          pause = false;
+        line = stdinLines.take();
+      } catch (InterruptedException e) {
+        check(); // Ctrl-C: stop now
+        Thread.currentThread().interrupt();
+        throw new CliException("interrupted at the prompt");
+      }
+      if (line == EOF) {
+        pause = false;
+        synchronized (err) {
           err.println();
           err.println("(stdin is closed: not pausing any more)");
         }
-      } catch (IOException e) {
-        pause = false;
       }
       check();
     }
-    err.println();
-    err.println("[" + current + "] " + title);
-    for (String line : explanation) {
-      err.println("  " + line);
+    synchronized (err) {
+      err.println();
+      err.println("[" + current + "] " + title);
+      for (String line : explanation) {
+        err.println("  " + line);
+      }
+      err.flush();
     }
-    err.flush();
+    stepOpen = true;
     stepStart = System.nanoTime();
+  }
+
+  /** A step's body (or the few steps that depend on each other), for {@link #attempt}. */
+  interface Body {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code body}: an exception (other than Ctrl-C's stop) ends its open step as {@code ERROR}
+   * with the exception's one-line message — summary row, JSON file — and the tour goes on. Returns
+   * whether {@code body} finished.
+   */
+  boolean attempt(String what, Body body) {
+    try {
+      body.run();
+      return true;
+    } catch (Exception e) {
+      check(); // Ctrl-C: the whole tour stops
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        throw new CliException("interrupted");
+      }
+      String message = Errors.describe(e);
+      if (!stepOpen) { // failed before its header: the row still says which step
+        stepStart = System.nanoTime();
+      }
+      say("error: %s", message);
+      done(what, message, "ERROR", false, CliJson.object().put("error", message));
+      return false;
+    }
   }
 
   /** A line of the step's narration. */
   void say(String format, Object... args) {
-    err.println("  " + String.format(Locale.ROOT, format, args));
-    err.flush();
+    synchronized (err) {
+      err.println("  " + String.format(Locale.ROOT, format, args));
+      err.flush();
+    }
   }
 
   /** Seconds since the step started. */
@@ -138,12 +208,15 @@ final class TourRun implements AutoCloseable {
   /** Ends the step: its summary row, its JSON file, and the time it took. */
   void done(String what, String figures, String verdict, boolean ok, ObjectNode json) {
     double seconds = elapsed();
+    stepOpen = false;
     rows.add(new Row(current, what, figures, verdict, ok, seconds));
     json.put("step", current).put("what", what).put("verdict", verdict).put("ok", ok)
         .put("seconds", CliJson.decimal(seconds, 1));
     write(current.replaceAll("/\\d+", "").replace(' ', '-') + "-" + what.replaceAll("[^a-z0-9]+", "-") + ".json", CliJson.line(json) + "\n");
-    err.printf(Locale.ROOT, "  => %s  [%s, %.1f s]%n", verdict, ok ? "ok" : "UNEXPECTED", seconds);
-    err.flush();
+    synchronized (err) {
+      err.printf(Locale.ROOT, "  => %s  [%s, %.1f s]%n", verdict, ok ? "ok" : "UNEXPECTED", seconds);
+      err.flush();
+    }
   }
 
   List<Row> rows() {
@@ -202,6 +275,7 @@ final class TourRun implements AutoCloseable {
   /** Closes everything still open; removes the directory unless it is {@code --out}. */
   @Override
   public void close() {
+    closing = true;
     Thread.interrupted(); // closing clients must not fail on a Ctrl-C's interrupt
     closeAll();
     if (!keep) {
@@ -223,10 +297,14 @@ final class TourRun implements AutoCloseable {
       return;
     }
     stopping = true;
-    err.println();
-    err.println("kcp tour: stopping (Ctrl-C): closing the consumers and the broker ...");
-    err.flush();
-    tourThread.interrupt();
+    synchronized (err) {
+      err.println();
+      err.println("kcp tour: stopping (Ctrl-C): closing the consumers and the broker ...");
+      err.flush();
+    }
+    if (!closing) { // closing already: let it finish its clients rather than interrupt them mid-close
+      tourThread.interrupt();
+    }
     boolean clean;
     try {
       clean = finished.await(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
@@ -239,9 +317,11 @@ final class TourRun implements AutoCloseable {
         delete(dir);
       }
     }
-    err.println("kcp tour: stopped; " + (clean && !abandoned ? "consumers, producers and broker closed"
-        : "broker closed, clients closed or given up") + "; " + (keep ? "files kept in " : "removed ") + dir);
-    err.flush();
+    synchronized (err) {
+      err.println("kcp tour: stopped; " + (clean && !abandoned ? "consumers, producers and broker closed"
+          : "broker closed, clients closed or given up") + "; " + (keep ? "files kept in " : "removed ") + dir);
+      err.flush();
+    }
   }
 
   private void closeAll() {
@@ -268,7 +348,9 @@ final class TourRun implements AutoCloseable {
     }
     if (closer.isAlive()) {
       abandoned = true;
-      err.println("  (a client still closing after " + CLOSE_BOUND_SECONDS + " s, its broker gone: not waiting for it)");
+      synchronized (err) {
+        err.println("  (a client still closing after " + CLOSE_BOUND_SECONDS + " s, its broker gone: not waiting for it)");
+      }
     }
   }
 
@@ -279,7 +361,9 @@ final class TourRun implements AutoCloseable {
     try {
       c.close();
     } catch (Exception | LinkageError e) {
-      err.println("  (closing: " + Errors.describe(e) + ")");
+      synchronized (err) {
+        err.println("  (closing: " + Errors.describe(e) + ")");
+      }
     }
   }
 

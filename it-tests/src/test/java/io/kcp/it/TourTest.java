@@ -41,6 +41,8 @@ class TourTest {
         "--out", out.toString());
     System.out.printf("TOUR --fast against the shared broker: %.0f s%n", (System.nanoTime() - t0) / 1e9);
     assertThat(r.exitCode()).as(r.err()).isZero();
+    // the tour's quiet producer logger is the CLI process's setting, not left behind in this JVM
+    assertThat(System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.producer.KafkaProducer")).isNull();
     String[] headers = {"[ch1 1/6] produce", "[ch1 2/6] consumer per thread", "[ch1 3/6] multi worker thread",
         "[ch1 4/6] share group", "[ch1 5/6] the naive worker", "[ch1 6/6] the same crash with the KEY mode",
         "[ch2 1/1] a poison record", "[ch3 1/3] consumer lag", "[ch3 2/3] the lag recovers",
@@ -100,6 +102,44 @@ class TourTest {
     Cli.Result r = Cli.run("tour", "--chapter", "9");
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err().strip()).isEqualTo("kcp tour: --chapter must be 1, 2, 3 or 4 (got 9)");
+  }
+
+  @Test
+  void tooFewRecordsForTheCrashStepsIsOneClearLine(KafkaSandbox kafka) {
+    Cli.Result r = Cli.run("tour", "--chapter", "1", "--records", "299", "--timeout", "10s", "-b", kafka.bootstrapServers(),
+        "--topic", SharedBroker.uniqueName("tour-few"));
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+    assertThat(r.err().strip()).isEqualTo("kcp tour: --records must be at least " + 500
+        + " for chapter 1 (its crash steps kill a consumer after 300 records; got 299)");
+  }
+
+  @Test
+  void ctrlCAtThePromptStopsAtOnce() throws Exception {
+    Process p = KcpProcess.start(dir, "prompt", List.of("tour", "--fast", "--pause", "--chapter", "2"));
+    // stdin stays open and is never written: the tour waits at its first prompt
+    Path err = dir.resolve("prompt.err");
+    try {
+      assumeThat(ignoresSigint(p.pid())).as("SIGINT is ignored in this environment: Ctrl-C cannot be sent").isFalse();
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+          .until(() -> !p.isAlive() || read(err).contains("(Enter for the next step"));
+      String before = read(err);
+      assertThat(p.isAlive()).as(before).isTrue();
+      Matcher m = Pattern.compile("files in (\\S+) \\(removed at the end\\)").matcher(before);
+      assertThat(m.find()).as(before).isTrue();
+      Path temp = Path.of(m.group(1));
+
+      long t0 = System.nanoTime();
+      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start();
+      assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("exits within 10 s of Ctrl-C at the prompt: " + read(err)).isTrue();
+      System.out.printf("TOUR Ctrl-C at the prompt: exited %d after %.1f s%n", p.exitValue(), (System.nanoTime() - t0) / 1e9);
+      String after = read(err);
+      assertThat(p.exitValue()).as(after).isEqualTo(130);
+      assertThat(after).contains("kcp tour: stopped; ", "; removed " + temp).doesNotContain("\tat ");
+      assertThat(temp).doesNotExist();
+    } finally {
+      p.destroyForcibly();
+    }
   }
 
   @Test
