@@ -20,6 +20,19 @@ import picocli.CommandLine.Unmatched;
  * the note's way 1 of reading consumer lag, with no Kafka installation. Every argument goes to the
  * tool unchanged, {@code --help} included; what it prints is what the tool prints, and its exit
  * code is kcp's.
+ *
+ * <p><b>JVM-global state.</b> To capture the tool's output and its {@code Exit.exit}, {@link #run}
+ * swaps process-wide settings for the length of the call: {@code Exit.setExitProcedure} (Kafka's
+ * {@code org.apache.kafka.common.utils.Exit}, shared by every Kafka client and broker class in the
+ * JVM), {@code System.setOut} and {@code System.setErr}; afterwards it puts back the old streams
+ * and {@code Exit.resetExitProcedure()}, which restores Kafka's <em>default</em> procedure
+ * ({@code System.exit}), not whatever procedure was installed before. In the {@code kcp} process
+ * that is fine: nothing else runs there. An in-process caller (a test) must not run it
+ * concurrently with other code of the same JVM that may call {@code Exit} — an in-process broker
+ * does on a fatal error: during the call that {@code exit} would throw this command's exception in
+ * the broker's thread instead of ending the JVM, and a procedure the caller had installed is gone
+ * after it — nor with code that prints to {@code System.out}/{@code err} (that output would land in
+ * the tool's). Calls of {@link #run} are serialized ({@code synchronized}) only against each other.
  */
 @Command(
     name = "kafka-consumer-groups",

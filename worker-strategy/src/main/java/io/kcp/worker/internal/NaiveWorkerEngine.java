@@ -25,8 +25,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,8 +46,12 @@ import org.slf4j.LoggerFactory;
  * own so that no production engine carries its shortcuts. After each {@code poll()} it commits the
  * polled offsets — before anything was processed — and hands every record to a plain pool, in any
  * order; a worker sleeps through a failing record's retries. When partitions are revoked or lost it
- * abandons their queued records (another member owns them now) without waiting for anything and
- * without taking back the offsets it committed. So records are <b>lost</b> when the process dies
+ * abandons their queued records (another member may own them now) at once — those still in a fixed
+ * pool's queue are taken out of it, those waiting for a permit (virtual threads) give up waiting —
+ * without waiting for the running ones and without taking back the offsets it committed. Which
+ * partitions a rebalance revokes is the assignor's choice: with a cooperative assignor only those
+ * that move; with an eager one all of them, so the queued records of the partitions it keeps are
+ * abandoned too. So records are <b>lost</b> when the process dies
  * or partitions move with work still queued, and records of one key are <b>reordered</b> when
  * workers finish at different speeds. Only its memory is bounded: polling pauses while {@code
  * maxInFlight} records are queued.
@@ -55,7 +63,8 @@ public final class NaiveWorkerEngine extends PollLoopEngine implements WorkerStr
   private final WorkerConfig worker;
   private final RecordRunner runner;
   private final Workers workers;
-  private final java.util.concurrent.Semaphore permits; // virtual threads: bound them like a pool
+  /** Virtual threads: bounds them like a pool; null for a fixed pool, which bounds itself. */
+  private final Permits permits;
 
   private final AtomicLong handled = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
@@ -80,7 +89,7 @@ public final class NaiveWorkerEngine extends PollLoopEngine implements WorkerStr
     this.worker = worker;
     this.runner = runner;
     this.workers = workers;
-    this.permits = workers.bounded() ? null : new java.util.concurrent.Semaphore(worker.concurrency());
+    this.permits = workers.bounded() ? null : new Permits(worker.concurrency());
   }
 
   @Override
@@ -167,8 +176,32 @@ public final class NaiveWorkerEngine extends PollLoopEngine implements WorkerStr
       for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
         inFlight.incrementAndGet();
         waiting.incrementAndGet();
-        executor.execute(() -> handle(r, tp, epoch, waiting));
+        executor.execute(new Queued(r, tp, epoch, waiting));
       }
+    }
+  }
+
+  /** One polled record handed to the pool; a fixed pool's queue holds these until a worker is free. */
+  private final class Queued implements Runnable {
+    final ConsumerRecord<byte[], byte[]> record;
+    final TopicPartition tp;
+    final long epoch;
+    final AtomicLong waiting;
+
+    Queued(ConsumerRecord<byte[], byte[]> record, TopicPartition tp, long epoch, AtomicLong waiting) {
+      this.record = record;
+      this.tp = tp;
+      this.epoch = epoch;
+      this.waiting = waiting;
+    }
+
+    boolean stale() {
+      return epoch(tp).get() != epoch;
+    }
+
+    @Override
+    public void run() {
+      handle(record, tp, epoch, waiting);
     }
   }
 
@@ -184,9 +217,17 @@ public final class NaiveWorkerEngine extends PollLoopEngine implements WorkerStr
     boolean permitted = false;
     boolean started = false;
     try {
+      // abandoned while queued: do not wait for a permit behind running and retrying records
+      if (epoch(tp).get() != epoch) {
+        abandoned.incrementAndGet();
+        return;
+      }
       if (permits != null) {
-        permits.acquire();
-        permitted = true;
+        permitted = permits.acquire(() -> epoch(tp).get() != epoch);
+        if (!permitted) { // abandoned while waiting for one
+          abandoned.incrementAndGet();
+          return;
+        }
       }
       waiting.decrementAndGet();
       started = true;
@@ -232,13 +273,35 @@ public final class NaiveWorkerEngine extends PollLoopEngine implements WorkerStr
     }
   }
 
-  /** Abandons the queued records of partitions this member no longer owns; commits nothing back. */
+  /**
+   * Abandons the queued records of partitions this member no longer owns, at once: it takes them
+   * out of a fixed pool's queue and wakes those waiting for a permit. Commits nothing back.
+   */
   private void abandon(Collection<TopicPartition> partitions, String how) {
     long waiting = 0;
     for (TopicPartition tp : partitions) {
       epoch(tp).incrementAndGet();
       AtomicLong q = queued.get(tp);
       waiting += q == null ? 0 : q.get();
+    }
+    if (executor instanceof ThreadPoolExecutor pool) {
+      // a task removed here never runs; one a worker took first checks its epoch itself
+      List<Queued> stale = new ArrayList<>();
+      for (Runnable task : pool.getQueue()) {
+        if (task instanceof Queued q && q.stale()) {
+          stale.add(q);
+        }
+      }
+      for (Queued q : stale) {
+        if (pool.remove(q)) {
+          q.waiting.decrementAndGet();
+          inFlight.decrementAndGet();
+          abandoned.incrementAndGet();
+        }
+      }
+    }
+    if (permits != null) {
+      permits.recheck();
     }
     if (waiting > 0) {
       LOG.warn("{}: NAIVE: {} partitions {}: abandoning their ~{} queued records, whose offsets were"
@@ -296,6 +359,64 @@ public final class NaiveWorkerEngine extends PollLoopEngine implements WorkerStr
     return new WorkerMetrics(Ordering.NAIVE, worker.concurrency(), worker.virtualThreads(),
         paused ? assigned.size() : 0,
         inFlight.get(), Map.of(), 0, 0);
+  }
+
+  /**
+   * A counting semaphore whose waiters give up when they are abandoned: {@link #recheck} wakes
+   * them to look. A lock and condition rather than {@code synchronized}, so a waiting virtual
+   * thread does not pin its carrier.
+   */
+  private static final class Permits {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private int free;
+
+    Permits(int permits) {
+      this.free = permits;
+    }
+
+    /** Takes a permit, or returns false as soon as {@code abandoned} holds. */
+    boolean acquire(BooleanSupplier abandoned) throws InterruptedException {
+      lock.lock();
+      try {
+        while (free == 0) {
+          if (abandoned.getAsBoolean()) {
+            return false;
+          }
+          changed.await();
+        }
+        if (abandoned.getAsBoolean()) {
+          if (free > 0) {
+            changed.signal(); // pass on the wake-up a release meant for a waiter
+          }
+          return false;
+        }
+        free--;
+        return true;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    void release() {
+      lock.lock();
+      try {
+        free++;
+        changed.signal();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    /** Wakes every waiter to check whether it was abandoned. */
+    void recheck() {
+      lock.lock();
+      try {
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
   /**
