@@ -33,14 +33,28 @@ final class BrokerOption {
    */
   String required(String command, ClientSettings client) {
     fallBackTo(client);
-    if (bootstrapServer == null || bootstrapServer.isBlank()) {
+    return required(bootstrapServer, command, client);
+  }
+
+  /**
+   * {@code given} ({@code --bootstrap-server}), else the {@code bootstrap.servers} of the client
+   * settings ({@code --command-config}, {@code --command-property}), else an error naming the option
+   * and how to get a broker: for the commands that need a running cluster and declare their own
+   * {@code -b} (the lag commands).
+   */
+  static String required(String given, String command, ClientSettings client) {
+    if ((given == null || given.isBlank()) && client != null && client.bootstrapServers().isPresent()) {
+      return client.bootstrapServers().get();
+    }
+    if (given == null || given.isBlank()) {
       throw new CliException(
           "--bootstrap-server is required for '"
               + command
               + "' (start a broker with 'kcp sandbox' and pass the bootstrap.servers it prints)");
     }
-    return bootstrapServer.strip();
+    return given.strip();
   }
+
 
   /**
    * A connection to the given cluster, or a freshly started embedded broker; close it when done.

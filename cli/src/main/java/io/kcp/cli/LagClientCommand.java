@@ -419,13 +419,7 @@ final class LagClientCommand implements Callable<Integer> {
   }
 
   private String bootstrap() {
-    if ((bootstrapServer == null || bootstrapServer.isBlank()) && client.bootstrapServers().isPresent()) {
-      return client.bootstrapServers().get();
-    }
-    if (bootstrapServer == null || bootstrapServer.isBlank()) {
-      throw new CliException("--bootstrap-server is required for 'kcp lag client' (start a broker with"
-          + " 'kcp sandbox' and pass the bootstrap.servers it prints)");
-    }
-    return bootstrapServer.strip();
+    return BrokerOption.required(bootstrapServer, "kcp lag client", client);
   }
+
 }

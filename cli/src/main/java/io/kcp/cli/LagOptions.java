@@ -114,15 +114,9 @@ final class LagOptions {
    * error naming the option and how to get a broker.
    */
   String bootstrap(String command, ClientSettings client) {
-    if ((bootstrapServer == null || bootstrapServer.isBlank()) && client.bootstrapServers().isPresent()) {
-      return client.bootstrapServers().get();
-    }
-    if (bootstrapServer == null || bootstrapServer.isBlank()) {
-      throw new CliException("--bootstrap-server is required for '" + command
-          + "' (start a broker with 'kcp sandbox' and pass the bootstrap.servers it prints)");
-    }
-    return bootstrapServer.strip();
+    return BrokerOption.required(bootstrapServer, command, client);
   }
+
 
   LagMonitor.Builder monitor(ConsumerLag source, int window) {
     return monitor(source, window, group);

@@ -102,13 +102,7 @@ final class LagServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if ((bootstrapServer == null || bootstrapServer.isBlank()) && client.bootstrapServers().isPresent()) {
-      bootstrapServer = client.bootstrapServers().get();
-    }
-    if (bootstrapServer == null || bootstrapServer.isBlank()) {
-      throw new CliException("--bootstrap-server is required for 'kcp lag serve'"
-          + " (start a broker with 'kcp sandbox' and pass the bootstrap.servers it prints)");
-    }
+    bootstrapServer = BrokerOption.required(bootstrapServer, "kcp lag serve", client);
     Checks.positive("--window", window);
     Checks.positive("--history", history);
     if (count != null) {
