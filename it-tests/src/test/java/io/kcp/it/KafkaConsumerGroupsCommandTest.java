@@ -6,7 +6,6 @@ import io.kcp.sandbox.KafkaSandbox;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,17 +20,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class KafkaConsumerGroupsCommandTest {
   private static final int PARTITIONS = 4;
 
-  /** Rows of a table whose first column is {@code group}, keyed by topic-partition: columns 4–9. */
-  static Map<String, String> rows(String table, String group) {
-    Map<String, String> rows = new TreeMap<>();
-    for (String line : table.split("\n")) {
-      String[] f = line.trim().split("\\s+");
-      if (f.length >= 9 && f[0].equals(group)) {
-        rows.put(f[1] + "-" + f[2], String.join(" ", f[3], f[4], f[5], f[6], f[7], f[8]));
-      }
-    }
-    return rows;
-  }
 
   @Test
   void describeHasTheSameRowsAsKcpLagForALiveGroupAndTheSameGroupAtRest(KafkaSandbox kafka) {
@@ -58,7 +46,7 @@ class KafkaConsumerGroupsCommandTest {
     System.out.printf("KAFKA-CONSUMER-GROUPS %s:%n%s%nKCP-LAG:%n%s%n", live ? "live" : "at rest", tool.out(), lag.out());
     assertThat(tool.exitCode()).as(tool.err()).isZero();
     assertThat(lag.exitCode()).as(lag.err()).isZero();
-    Map<String, String> toolRows = rows(tool.out(), group);
+    Map<String, String> toolRows = LagClients.rows(tool.out(), group);
     assertThat(toolRows).hasSize(PARTITIONS);
     assertThat(toolRows.values()).allSatisfy(row -> assertThat(row.startsWith("- ")).isFalse());
     if (live) {
@@ -67,7 +55,7 @@ class KafkaConsumerGroupsCommandTest {
       assertThat(toolRows.values()).allSatisfy(row -> assertThat(row).endsWith("- - -"));
       assertThat(tool.err()).contains("Consumer group '" + group + "' has no active members.");
     }
-    assertThat(rows(lag.out(), group)).isEqualTo(toolRows);
+    assertThat(LagClients.rows(lag.out(), group)).isEqualTo(toolRows);
   }
 
   @Test

@@ -95,9 +95,7 @@ class LagClientCommandTest {
       assertThat(n.get("position").asLong()).as(n.toString()).isEqualTo(PER_PARTITION);
     });
     // and the cluster agrees once the command left the group: committed at the log end, exactly
-    Map<TopicPartition, Long> end = TestClients.endOffsets(b, topic);
-    assertThat(TestClients.committed(b, group)).isEqualTo(end);
-    assertThat(end.values()).containsOnly((long) PER_PARTITION);
+    assertCommittedAtLogEnd(b, topic, group);
   }
 
   /**
@@ -149,9 +147,7 @@ class LagClientCommandTest {
       assertThat(n.get("committed_lag").asLong()).as(n.toString()).isZero();
       assertThat(n.get("position").asLong()).as(n.toString()).isEqualTo(PER_PARTITION);
     });
-    Map<TopicPartition, Long> end = TestClients.endOffsets(b, topic);
-    assertThat(TestClients.committed(b, group)).isEqualTo(end);
-    assertThat(end.values()).containsOnly((long) PER_PARTITION);
+    assertCommittedAtLogEnd(b, topic, group);
   }
 
   /** A large --handler-latency does not outlast --duration: the deadline is checked between records. */
@@ -291,5 +287,12 @@ class LagClientCommandTest {
     Cli.Result noBroker = Cli.run("lag", "client", "--group", "g", "--topic", "t");
     assertThat(noBroker.exitCode()).isEqualTo(1);
     assertThat(noBroker.err()).contains("--bootstrap-server is required for 'kcp lag client'");
+  }
+
+  /** The group's committed offsets are the topic's log-end offsets, PER_PARTITION on each partition. */
+  private static void assertCommittedAtLogEnd(String b, String topic, String group) throws Exception {
+    Map<TopicPartition, Long> end = TestClients.endOffsets(b, topic);
+    assertThat(TestClients.committed(b, group)).isEqualTo(end);
+    assertThat(end.values()).containsOnly((long) PER_PARTITION);
   }
 }

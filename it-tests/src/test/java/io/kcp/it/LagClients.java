@@ -80,10 +80,19 @@ final class LagClients {
     } finally {
       System.setOut(old);
     }
+    return rows(buf.toString(StandardCharsets.UTF_8), group);
+  }
+
+  /**
+   * Rows of a {@code --describe} table (Kafka's, or {@code kcp lag}'s, whose extra columns come
+   * after) whose first column is {@code group}, keyed by {@code topic-partition}: CURRENT-OFFSET
+   * LOG-END-OFFSET LAG CONSUMER-ID HOST CLIENT-ID as printed.
+   */
+  static Map<String, String> rows(String table, String group) {
     Map<String, String> rows = new TreeMap<>();
-    for (String line : buf.toString(StandardCharsets.UTF_8).split("\n")) {
+    for (String line : table.split("\n")) {
       String[] f = line.trim().split("\\s+");
-      if (f.length == 9 && f[0].equals(group)) {
+      if (f.length >= 9 && f[0].equals(group)) {
         rows.put(f[1] + "-" + f[2], String.join(" ", f[3], f[4], f[5], f[6], f[7], f[8]));
       }
     }
