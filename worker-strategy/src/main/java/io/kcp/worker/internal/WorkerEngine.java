@@ -248,8 +248,8 @@ public final class WorkerEngine extends PollLoopEngine implements WorkerStrategy
    */
   private void dispatchReady() {
     int n = ready.size();
-    if (n == 0) {
-      return;
+    if (n == 0 || life.stopRequested()) {
+      return; // FAILED or closing: hand nothing more out; the shutdown forgets what stays here
     }
     if (batchSize == 1 || n == 1) {
       for (int i = 0; i < n; i++) {
@@ -357,8 +357,10 @@ public final class WorkerEngine extends PollLoopEngine implements WorkerStrategy
       ps.running.incrementAndGet();
       WORKING_FOR.set(this);
       try {
-        if (!work.current()) {
-          work.cancelled = true; // its partition was revoked, lost or reset: never start it
+        if (!work.current() || life.stopRequested()) {
+          // its partition was revoked, lost or reset, or the engine failed or is closing: never
+          // start it (it stays uncommitted)
+          work.cancelled = true;
         } else {
           work.outcome = runner.run(work.record(), work.state);
         }
