@@ -1,6 +1,7 @@
 package io.kcp.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.kcp.audit.AuditEntry;
 import io.kcp.audit.AuditFiles;
@@ -222,6 +223,11 @@ class DeploymentTest {
     stray.start();
     DeploymentReport r;
     try {
+      // the stray has joined before the deployment starts, so the switch meets a group with a member
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> admin.describeConsumerGroups(List.of(green))
+            .all().get().get(green).members().size() == 1);
+      }
       r = BlueGreenDeployment.of(config, BlueGreenConfig.ofDefaults())
           .run(version("v1", kafka, variant, null), version("v2", kafka, variant, null));
     } finally {

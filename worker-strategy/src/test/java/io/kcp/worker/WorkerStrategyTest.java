@@ -129,7 +129,9 @@ class WorkerStrategyTest {
     }
     engine.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> mock.paused().contains(TP));
-    assertThat(engine.workerMetrics().pausedPartitions()).isEqualTo(1);
+    // the engine pauses first and counts after: the count follows at once
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(
+        () -> assertThat(engine.workerMetrics().pausedPartitions()).isEqualTo(1));
     release.countDown();
     await().atMost(Duration.ofSeconds(10)).until(() -> engine.metrics().recordsHandled() == 50);
     await().atMost(Duration.ofSeconds(10)).until(() -> !mock.paused().contains(TP));
