@@ -4,10 +4,7 @@ import dagger.Binds;
 import dagger.BindsInstance;
 import dagger.Component;
 import dagger.Module;
-import dagger.Provides;
 import dagger.multibindings.IntoMap;
-import io.kcp.core.ConsumerFactory;
-import io.kcp.core.spi.NanoClock;
 import io.kcp.core.spi.PollLoopSpec;
 import io.kcp.core.spi.Workers;
 import io.kcp.core.wiring.EngineScope;
@@ -25,7 +22,8 @@ import org.apache.kafka.clients.consumer.MockConsumer;
     KeyOrderedModule.class,
     PartitionOrderedModule.class,
     UnorderedModule.class,
-    GatedWorkerComponent.Fakes.class})
+    FakesModule.class,
+    GatedWorkerComponent.TheTestsWorkers.class})
 interface GatedWorkerComponent {
 
   WorkerStrategyEngine engine();
@@ -43,16 +41,9 @@ interface GatedWorkerComponent {
   /** The workers a test supplies. */
   interface TestWorkers extends Workers {}
 
+  /** The test's workers, for both thread kinds. */
   @Module
-  interface Fakes {
-    @Binds
-    NanoClock clock(ManualClock clock);
-
-    @Provides
-    static ConsumerFactory consumers(MockConsumer<byte[], byte[]> consumer) {
-      return config -> consumer;
-    }
-
+  interface TheTestsWorkers {
     @Binds
     @IntoMap
     @VirtualThreadsKey(false)

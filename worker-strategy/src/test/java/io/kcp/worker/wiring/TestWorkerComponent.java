@@ -1,12 +1,7 @@
 package io.kcp.worker.wiring;
 
-import dagger.Binds;
 import dagger.BindsInstance;
 import dagger.Component;
-import dagger.Module;
-import dagger.Provides;
-import io.kcp.core.ConsumerFactory;
-import io.kcp.core.spi.NanoClock;
 import io.kcp.core.spi.PollLoopSpec;
 import io.kcp.core.wiring.EngineScope;
 import io.kcp.worker.WorkerConfig;
@@ -26,7 +21,7 @@ import org.apache.kafka.clients.consumer.MockConsumer;
     UnorderedModule.class,
     PlatformThreadsModule.class,
     VirtualThreadsModule.class,
-    TestWorkerComponent.Fakes.class})
+    FakesModule.class})
 interface TestWorkerComponent {
 
   WorkerStrategyEngine engine();
@@ -38,16 +33,5 @@ interface TestWorkerComponent {
         @BindsInstance WorkerConfig worker,
         @BindsInstance MockConsumer<byte[], byte[]> consumer,
         @BindsInstance ManualClock clock);
-  }
-
-  @Module
-  interface Fakes {
-    @Binds
-    NanoClock clock(ManualClock clock);
-
-    @Provides
-    static ConsumerFactory consumers(MockConsumer<byte[], byte[]> consumer) {
-      return config -> consumer;
-    }
   }
 }
