@@ -27,7 +27,7 @@ final class ClientOptions extends ClientSettings {
     @Option(
         names = {PROPERTY, "-p", "--consumer-property"},
         paramLabel = "KEY=VALUE",
-        description = PROPERTY_HELP + " -p and --consumer-property are its older names.")
+        description = PROPERTY_HELP + " -p and --consumer-property are aliases of it.")
     List<String> properties = new ArrayList<>();
 
     @Override
